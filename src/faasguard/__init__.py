@@ -1,0 +1,3 @@
+"""faasguard: security checks for serverless applications."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from faasguard.cli import main
+
+sys.exit(main())

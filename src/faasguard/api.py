@@ -1,0 +1,178 @@
+"""The public library API: ``scan(paths, options) -> ScanResult``. The CLI is a thin layer over it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from faasguard import __version__
+from faasguard.config import InlineIgnore, inline_ignores
+from faasguard.discover import DiscoveredFile, discover
+from faasguard.engine import (
+    EngineSettings,
+    deduplicate,
+    diagnostic_finding,
+    evaluate,
+    select_rules,
+)
+from faasguard.limits import MAX_FILE_BYTES
+from faasguard.loaders.cloudformation import load_template
+from faasguard.loaders.yamljson import LoadError, load_file
+from faasguard.model import (
+    App,
+    Diagnostic,
+    Finding,
+    InconclusiveResult,
+    Location,
+    Rule,
+    RuleContext,
+    RuleInfo,
+    ScanResult,
+    Severity,
+)
+from faasguard.rules import builtin_rules
+from faasguard.rules.diagnostics import DIAGNOSTICS
+from faasguard.rules.diagnostics import FG004 as FG004_INFO
+
+_PLUGIN_ID_PREFIX = "-"  # plugin rule ids carry an organisation prefix: ACME-IAM001
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanOptions:
+    today: date
+    fail_on: Severity = Severity.HIGH
+    select: frozenset[str] = frozenset()  # rule ids or prefixes; empty = all
+    ignore: frozenset[str] = frozenset()
+    severity_overrides: tuple[tuple[str, Severity], ...] = ()
+    exclude: tuple[str, ...] = ()  # glob patterns relative to each scanned path
+    baseline: frozenset[str] = frozenset()  # fingerprints of accepted findings
+    jobs: int = 1
+    plugins: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Loaded:
+    app: App | None
+    file: DiscoveredFile
+    error: Diagnostic | None = None
+
+
+def load_app(file: DiscoveredFile) -> _Loaded:
+    """Parse one discovered file into an App; errors become an FG001 diagnostic."""
+    try:
+        doc = load_file(file.path, file.display)
+    except LoadError as exc:
+        return _Loaded(app=None, file=file,
+                       error=Diagnostic(code="FG001", message=exc.message, location=exc.location))
+    return _Loaded(app=load_template(doc, os.path.dirname(file.path)), file=file)
+
+
+def plugin_rules() -> tuple[list[Rule], list[Diagnostic]]:
+    """Rules of installed packages (entry point group ``faasguard.rules``), never from paths."""
+    rules: list[Rule] = []
+    problems: list[Diagnostic] = []
+    for ep in sorted(entry_points(group="faasguard.rules"), key=lambda e: e.name):
+        where = Location(file=f"plugin:{ep.name}")
+        try:
+            loaded = ep.load()
+            candidates = list(loaded() if callable(loaded) else loaded)
+        except Exception as exc:  # a broken plugin is reported, the scan goes on
+            problems.append(Diagnostic(code="FG004", message=f"plugin {ep.name!r} failed to "
+                                       f"load: {type(exc).__name__}: {exc}", location=where))
+            continue
+        for item in candidates:
+            if not isinstance(item, Rule) or _PLUGIN_ID_PREFIX not in item.info.id:
+                problems.append(Diagnostic(code="FG004", message=f"plugin {ep.name!r}: rules "
+                                           "must be Rule objects with an organisation-prefixed "
+                                           "id (ACME-IAM001)", location=where))
+                continue
+            rules.append(item)
+    return rules, problems
+
+
+def _inline_for(files: Sequence[DiscoveredFile]) -> tuple[dict[str, dict[int, InlineIgnore]],
+                                                        list[Diagnostic]]:
+    inline: dict[str, dict[int, InlineIgnore]] = {}
+    problems: list[Diagnostic] = []
+    for file in files:
+        try:
+            with open(file.path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(MAX_FILE_BYTES)
+        except OSError:
+            continue
+        comments = inline_ignores(text)
+        inline[file.display] = comments
+        for line, comment in sorted(comments.items()):
+            if not comment.reason:
+                problems.append(Diagnostic(
+                    code="FG002", message="inline suppression without a reason is not applied "
+                    "(write: # faasguard:ignore[RULE] why)",
+                    location=Location(file=file.display, line=line)))
+    return inline, problems
+
+
+def _load_all(files: Sequence[DiscoveredFile], jobs: int) -> list[_Loaded]:
+    if jobs <= 1 or len(files) <= 1:
+        return [load_app(f) for f in files]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(load_app, files, chunksize=4))
+
+
+def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
+    """Discover, load, check and report on every application definition under ``paths``."""
+    found = discover(paths, options.exclude)
+    rules = list(builtin_rules())
+    problems: list[Diagnostic] = []
+    if options.plugins:
+        extra, plugin_problems = plugin_rules()
+        rules.extend(extra)
+        problems.extend(plugin_problems)
+    rules = select_rules(rules, options.select, options.ignore)
+    inline, inline_problems = _inline_for(found.files)
+    problems.extend(inline_problems)
+    settings = EngineSettings(
+        context=RuleContext(today=options.today),
+        severity_overrides=dict(options.severity_overrides),
+        baseline=options.baseline, inline=inline,
+    )
+    findings: list[Finding] = []
+    inconclusive: list[InconclusiveResult] = []
+    apps = 0
+    for loaded in _load_all(found.files, options.jobs):
+        if loaded.error is not None:
+            findings.append(diagnostic_finding(loaded.error, settings))
+        if loaded.app is None:
+            continue
+        apps += 1
+        outcome = evaluate(loaded.app, rules, settings)
+        findings.extend(outcome.findings)
+        inconclusive.extend(outcome.inconclusive)
+    findings.extend(diagnostic_finding(p, settings) for p in problems)
+    if found.truncated:
+        findings.append(diagnostic_finding(Diagnostic(
+            code="FG002", message="too many files: discovery stopped early",
+            location=Location(file=str(paths[0]) if paths else ".")), settings))
+    infos: dict[str, RuleInfo] = {r.info.id: r.info for r in rules}
+    infos.update({d.id: d for d in DIAGNOSTICS if any(f.rule.id == d.id for f in findings)})
+    if any(f.rule.id == FG004_INFO.id for f in findings):
+        infos[FG004_INFO.id] = FG004_INFO
+    stats = (("files", len(found.files)), ("apps", apps), ("rules", len(rules)))
+    return ScanResult(
+        findings=tuple(deduplicate(findings)),
+        inconclusive=tuple(sorted(set(inconclusive),
+                                  key=lambda i: (i.location, i.rule_id, i.resource, i.reason))),
+        rules=tuple(sorted(infos.values(), key=lambda i: i.id)),
+        files=tuple(f.display for f in found.files),
+        tool_version=__version__,
+        fail_on=options.fail_on,
+        stats=stats,
+    )
+
+
+def missing_paths(paths: Sequence[str | Path]) -> list[str]:
+    return [str(p) for p in paths if not os.path.exists(str(p))]

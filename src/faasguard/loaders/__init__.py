@@ -1,0 +1,1 @@
+"""Loaders turn files into ``App`` models. They know formats, never security."""
