@@ -1,4 +1,4 @@
-"""The public library API: ``scan(paths, options) -> ScanResult``. The CLI is a thin layer over it."""
+"""The public library API: ``scan(paths, options) -> ScanResult``; the CLI is a thin layer."""
 
 from __future__ import annotations
 
@@ -67,8 +67,11 @@ def load_app(file: DiscoveredFile) -> _Loaded:
     try:
         doc = load_file(file.path, file.display)
     except LoadError as exc:
-        return _Loaded(app=None, file=file,
-                       error=Diagnostic(code="FG001", message=exc.message, location=exc.location))
+        return _Loaded(
+            app=None,
+            file=file,
+            error=Diagnostic(code="FG001", message=exc.message, location=exc.location),
+        )
     return _Loaded(app=load_template(doc, os.path.dirname(file.path)), file=file)
 
 
@@ -82,21 +85,33 @@ def plugin_rules() -> tuple[list[Rule], list[Diagnostic]]:
             loaded = ep.load()
             candidates = list(loaded() if callable(loaded) else loaded)
         except Exception as exc:  # a broken plugin is reported, the scan goes on
-            problems.append(Diagnostic(code="FG004", message=f"plugin {ep.name!r} failed to "
-                                       f"load: {type(exc).__name__}: {exc}", location=where))
+            problems.append(
+                Diagnostic(
+                    code="FG004",
+                    message=f"plugin {ep.name!r} failed to load: {type(exc).__name__}: {exc}",
+                    location=where,
+                )
+            )
             continue
         for item in candidates:
             if not isinstance(item, Rule) or _PLUGIN_ID_PREFIX not in item.info.id:
-                problems.append(Diagnostic(code="FG004", message=f"plugin {ep.name!r}: rules "
-                                           "must be Rule objects with an organisation-prefixed "
-                                           "id (ACME-IAM001)", location=where))
+                problems.append(
+                    Diagnostic(
+                        code="FG004",
+                        message=f"plugin {ep.name!r}: rules "
+                        "must be Rule objects with an organisation-prefixed "
+                        "id (ACME-IAM001)",
+                        location=where,
+                    )
+                )
                 continue
             rules.append(item)
     return rules, problems
 
 
-def _inline_for(files: Sequence[DiscoveredFile]) -> tuple[dict[str, dict[int, InlineIgnore]],
-                                                        list[Diagnostic]]:
+def _inline_for(
+    files: Sequence[DiscoveredFile],
+) -> tuple[dict[str, dict[int, InlineIgnore]], list[Diagnostic]]:
     inline: dict[str, dict[int, InlineIgnore]] = {}
     problems: list[Diagnostic] = []
     for file in files:
@@ -109,10 +124,14 @@ def _inline_for(files: Sequence[DiscoveredFile]) -> tuple[dict[str, dict[int, In
         inline[file.display] = comments
         for line, comment in sorted(comments.items()):
             if not comment.reason:
-                problems.append(Diagnostic(
-                    code="FG002", message="inline suppression without a reason is not applied "
-                    "(write: # faasguard:ignore[RULE] why)",
-                    location=Location(file=file.display, line=line)))
+                problems.append(
+                    Diagnostic(
+                        code="FG002",
+                        message="inline suppression without a reason is not applied "
+                        "(write: # faasguard:ignore[RULE] why)",
+                        location=Location(file=file.display, line=line),
+                    )
+                )
     return inline, problems
 
 
@@ -138,7 +157,8 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
     settings = EngineSettings(
         context=RuleContext(today=options.today),
         severity_overrides=dict(options.severity_overrides),
-        baseline=options.baseline, inline=inline,
+        baseline=options.baseline,
+        inline=inline,
     )
     findings: list[Finding] = []
     inconclusive: list[InconclusiveResult] = []
@@ -154,9 +174,16 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
         inconclusive.extend(outcome.inconclusive)
     findings.extend(diagnostic_finding(p, settings) for p in problems)
     if found.truncated:
-        findings.append(diagnostic_finding(Diagnostic(
-            code="FG002", message="too many files: discovery stopped early",
-            location=Location(file=str(paths[0]) if paths else ".")), settings))
+        findings.append(
+            diagnostic_finding(
+                Diagnostic(
+                    code="FG002",
+                    message="too many files: discovery stopped early",
+                    location=Location(file=str(paths[0]) if paths else "."),
+                ),
+                settings,
+            )
+        )
     infos: dict[str, RuleInfo] = {r.info.id: r.info for r in rules}
     infos.update({d.id: d for d in DIAGNOSTICS if any(f.rule.id == d.id for f in findings)})
     if any(f.rule.id == FG004_INFO.id for f in findings):
@@ -164,8 +191,9 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
     stats = (("files", len(found.files)), ("apps", apps), ("rules", len(rules)))
     return ScanResult(
         findings=tuple(deduplicate(findings)),
-        inconclusive=tuple(sorted(set(inconclusive),
-                                  key=lambda i: (i.location, i.rule_id, i.resource, i.reason))),
+        inconclusive=tuple(
+            sorted(set(inconclusive), key=lambda i: (i.location, i.rule_id, i.resource, i.reason))
+        ),
         rules=tuple(sorted(infos.values(), key=lambda i: i.id)),
         files=tuple(f.display for f in found.files),
         tool_version=__version__,

@@ -32,7 +32,8 @@ _SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="faasguard", description="Security checks for serverless applications.")
+        prog="faasguard", description="Security checks for serverless applications."
+    )
     parser.add_argument("--version", action="version", version=f"faasguard {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -40,21 +41,47 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--format", choices=sorted(FORMATS), default="text")
     s.add_argument("--output", "-o", metavar="FILE", help="write the report here (default: stdout)")
-    s.add_argument("--fail-on", choices=_SEVERITIES, default=None,
-                   help="exit 1 when a finding is at or above this severity (default: high)")
-    s.add_argument("--config", metavar="FILE",
-                   help=".faasguard.yml or pyproject.toml (default: nearest one)")
+    s.add_argument(
+        "--fail-on",
+        choices=_SEVERITIES,
+        default=None,
+        help="exit 1 when a finding is at or above this severity (default: high)",
+    )
+    s.add_argument(
+        "--config", metavar="FILE", help=".faasguard.yml or pyproject.toml (default: nearest one)"
+    )
     s.add_argument("--baseline", metavar="FILE", help="do not fail on findings recorded here")
-    s.add_argument("--write-baseline", metavar="FILE",
-                   help="record the current findings as accepted, then exit 0")
-    s.add_argument("--show-suppressed", action="store_true",
-                   help="include suppressed and baselined findings in the report")
-    s.add_argument("--select", action="append", default=[], metavar="ID",
-                   help="only these rules (ids or prefixes); repeatable")
-    s.add_argument("--ignore", action="append", default=[], metavar="ID",
-                   help="skip these rules (ids or prefixes); repeatable")
-    s.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
-                   help="parallel processes (default: cores)")
+    s.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record the current findings as accepted, then exit 0",
+    )
+    s.add_argument(
+        "--show-suppressed",
+        action="store_true",
+        help="include suppressed and baselined findings in the report",
+    )
+    s.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only these rules (ids or prefixes); repeatable",
+    )
+    s.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="skip these rules (ids or prefixes); repeatable",
+    )
+    s.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="parallel processes (default: cores)",
+    )
 
     r = sub.add_parser("rules", help="list rules, or explain one")
     r.add_argument("rule_id", nargs="?", metavar="ID")
@@ -110,22 +137,29 @@ def _scan_command(args: argparse.Namespace) -> int:
     fail_on = Severity.parse(args.fail_on) if args.fail_on else (config.fail_on or Severity.HIGH)
     baseline = read_baseline(args.baseline) if args.baseline else frozenset()
     options = ScanOptions(
-        today=date.today(), fail_on=fail_on,
+        today=date.today(),
+        fail_on=fail_on,
         select=frozenset(args.select) | config.select,
         ignore=frozenset(args.ignore) | config.ignore,
-        severity_overrides=config.severity, exclude=config.exclude,
-        baseline=baseline, jobs=args.jobs,
+        severity_overrides=config.severity,
+        exclude=config.exclude,
+        baseline=baseline,
+        jobs=args.jobs,
     )
     result = scan(args.paths, options)
     if args.write_baseline:
         Path(args.write_baseline).write_text(render_baseline(result.active), encoding="utf-8")
-        print(f"faasguard: wrote {len(result.active)} findings to baseline {args.write_baseline}",
-              file=sys.stderr)
+        print(
+            f"faasguard: wrote {len(result.active)} findings to baseline {args.write_baseline}",
+            file=sys.stderr,
+        )
         return EXIT_CLEAN
     to_file = bool(args.output)
     report_options = ReportOptions(
         show_suppressed=args.show_suppressed,
-        color=not to_file and args.format == "text" and sys.stdout.isatty()
+        color=not to_file
+        and args.format == "text"
+        and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ,
     )
     text = FORMATS[args.format](result, report_options)

@@ -49,14 +49,17 @@ def _rule_ids(value: object, where: Location | None, key: str) -> frozenset[str]
     return frozenset(value)
 
 
-def parse_config(data: Mapping[str, object], source: str,
-                 locate: Mapping[str, Location] | None = None) -> Config:
+def parse_config(
+    data: Mapping[str, object], source: str, locate: Mapping[str, Location] | None = None
+) -> Config:
     """Validate a configuration mapping (from YAML or TOML); unknown keys are errors."""
     loc = dict(locate or {})
     for key in data:
         if key not in _KEYS:
-            raise ConfigError(f"unknown configuration key {key!r} (known: {', '.join(sorted(_KEYS))})",
-                              loc.get(key, Location(file=source)))
+            raise ConfigError(
+                f"unknown configuration key {key!r} (known: {', '.join(sorted(_KEYS))})",
+                loc.get(key, Location(file=source)),
+            )
     select = _rule_ids(data.get("select", []), loc.get("select"), "select")
     ignore = _rule_ids(data.get("ignore", []), loc.get("ignore"), "ignore")
     severity_raw = data.get("severity", {})
@@ -76,8 +79,14 @@ def parse_config(data: Mapping[str, object], source: str,
         fail_on = Severity.parse(str(fail_on_raw)) if fail_on_raw is not None else None
     except ValueError as exc:
         raise ConfigError(f"'fail-on': {exc}", loc.get("fail-on")) from None
-    return Config(select=select, ignore=ignore, severity=tuple(severity), exclude=tuple(exclude),
-                  fail_on=fail_on, source=source)
+    return Config(
+        select=select,
+        ignore=ignore,
+        severity=tuple(severity),
+        exclude=tuple(exclude),
+        fail_on=fail_on,
+        source=source,
+    )
 
 
 def _plain(node: object) -> object:
@@ -163,20 +172,25 @@ def read_baseline(path: str | Path) -> frozenset[str]:
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read baseline {path}: {exc}") from None
     if not isinstance(data, dict) or data.get("schema_version") != BASELINE_SCHEMA_VERSION:
-        raise ConfigError(f"{path}: not a faasguard baseline (schema_version "
-                          f"{BASELINE_SCHEMA_VERSION} expected)")
+        raise ConfigError(
+            f"{path}: not a faasguard baseline (schema_version {BASELINE_SCHEMA_VERSION} expected)"
+        )
     entries = data.get("findings", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{path}: 'findings' must be a list")
-    return frozenset(str(e["fingerprint"]) for e in entries
-                     if isinstance(e, dict) and "fingerprint" in e)
+    return frozenset(
+        str(e["fingerprint"]) for e in entries if isinstance(e, dict) and "fingerprint" in e
+    )
 
 
 def render_baseline(findings: Iterable[Finding]) -> str:
     """A baseline keyed on line-independent fingerprints (a moved line stays baselined)."""
     entries = sorted(
-        {(f.fingerprint, f.rule.id, f.location.file, f.resource) for f in findings
-         if f.rule.id not in ("FG003", "FG004")}
+        {
+            (f.fingerprint, f.rule.id, f.location.file, f.resource)
+            for f in findings
+            if f.rule.id not in ("FG003", "FG004")
+        }
     )
     data = {
         "schema_version": BASELINE_SCHEMA_VERSION,

@@ -13,11 +13,27 @@ from pathlib import Path
 from faasguard.limits import MAX_FILES, SNIFF_BYTES
 
 #: directories that never hold the app definition we should scan (vendored code, build output)
-SKIPPED_DIRS = frozenset({
-    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", ".serverless", "site-packages",
-    ".idea", ".vscode",
-})
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".terraform",
+        ".serverless",
+        "site-packages",
+        ".idea",
+        ".vscode",
+    }
+)
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 _CFN_MARKERS = (
@@ -61,8 +77,12 @@ def _is_virtualenv(path: str) -> bool:
 def _skip_dir(name: str, full: str) -> bool:
     if name in SKIPPED_DIRS or _is_virtualenv(full):
         return True
-    # SAM build output duplicates the templates and vendors every dependency
-    return name == "build" and os.path.basename(os.path.dirname(full)) == ".aws-sam"
+    parent = os.path.basename(os.path.dirname(full))
+    # SAM build output duplicates the templates and vendors every dependency; CDK asset folders
+    # hold bundled code, never a template of the app
+    return (name == "build" and parent == ".aws-sam") or (
+        parent == "cdk.out" and name.startswith("asset.")
+    )
 
 
 def _walk(top: str) -> Iterator[str]:
@@ -78,8 +98,7 @@ def _walk(top: str) -> Iterator[str]:
 def _excluded(rel: str, patterns: Sequence[str]) -> bool:
     parts = rel.split("/")
     return any(
-        fnmatch.fnmatch(rel, pat) or any(fnmatch.fnmatch(p, pat) for p in parts)
-        for pat in patterns
+        fnmatch.fnmatch(rel, pat) or any(fnmatch.fnmatch(p, pat) for p in parts) for pat in patterns
     )
 
 
@@ -124,5 +143,6 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> Discov
                 break
             display = rel if prefix in ("", ".") else f"{prefix.rstrip('/')}/{rel}"
             found[path] = DiscoveredFile(display=display, path=path, kind=kind, root=base)
-    return Discovery(files=tuple(sorted(found.values())), missing=tuple(missing),
-                     truncated=truncated)
+    return Discovery(
+        files=tuple(sorted(found.values())), missing=tuple(missing), truncated=truncated
+    )

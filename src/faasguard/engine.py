@@ -44,7 +44,8 @@ def select_rules(rules: Iterable[Rule], select: Iterable[str], ignore: Iterable[
     chosen = list(select)
     skipped = list(ignore)
     return [
-        r for r in rules
+        r
+        for r in rules
         if (not chosen or matches(r.info.id, chosen)) and not matches(r.info.id, skipped)
     ]
 
@@ -61,13 +62,20 @@ class AppOutcome:
     inconclusive: list[InconclusiveResult] = field(default_factory=list)
 
 
-def _violation_finding(info: RuleInfo, v: Violation, settings: EngineSettings,
-                       resource: Resource | None) -> Finding:
+def _violation_finding(
+    info: RuleInfo, v: Violation, settings: EngineSettings, resource: Resource | None
+) -> Finding:
     severity = settings.severity_overrides.get(info.id, v.severity or info.severity)
     evidence = v.evidence + (resource.assumptions if resource else ())
     draft = Finding(
-        rule=info, severity=severity, resource=v.resource, location=v.location,
-        message=v.message, evidence=evidence, related=v.related, fix=v.fix,
+        rule=info,
+        severity=severity,
+        resource=v.resource,
+        location=v.location,
+        message=v.message,
+        evidence=evidence,
+        related=v.related,
+        fix=v.fix,
         fingerprint=fingerprint(info.id, v.location.file, v.resource, v.key or v.message),
     )
     return _suppress(draft, resource, settings)
@@ -78,8 +86,14 @@ def _suppress(finding: Finding, resource: Resource | None, settings: EngineSetti
     if resource is not None:
         for ignore in resource.ignores:
             if ignore.rule == rule_id:
-                return _with(finding, Suppression(kind=SuppressionKind.METADATA,
-                                                  reason=ignore.reason, location=ignore.location))
+                return _with(
+                    finding,
+                    Suppression(
+                        kind=SuppressionKind.METADATA,
+                        reason=ignore.reason,
+                        location=ignore.location,
+                    ),
+                )
     comments = settings.inline.get(finding.location.file, {})
     lines = {finding.location.line}
     if resource is not None and resource.location.file == finding.location.file:
@@ -88,8 +102,10 @@ def _suppress(finding: Finding, resource: Resource | None, settings: EngineSetti
         comment = comments.get(line)
         if comment and rule_id in comment.rules and comment.reason:
             loc = Location(file=finding.location.file, line=line)
-            return _with(finding, Suppression(kind=SuppressionKind.INLINE, reason=comment.reason,
-                                              location=loc))
+            return _with(
+                finding,
+                Suppression(kind=SuppressionKind.INLINE, reason=comment.reason, location=loc),
+            )
     if finding.fingerprint in settings.baseline:
         return _with(finding, Suppression(kind=SuppressionKind.BASELINE, reason="in baseline"))
     return finding
@@ -97,9 +113,15 @@ def _suppress(finding: Finding, resource: Resource | None, settings: EngineSetti
 
 def _with(finding: Finding, suppression: Suppression) -> Finding:
     return Finding(
-        rule=finding.rule, severity=finding.severity, resource=finding.resource,
-        location=finding.location, message=finding.message, evidence=finding.evidence,
-        related=finding.related, fix=finding.fix, fingerprint=finding.fingerprint,
+        rule=finding.rule,
+        severity=finding.severity,
+        resource=finding.resource,
+        location=finding.location,
+        message=finding.message,
+        evidence=finding.evidence,
+        related=finding.related,
+        fix=finding.fix,
+        fingerprint=finding.fingerprint,
         suppression=suppression,
     )
 
@@ -108,7 +130,10 @@ def diagnostic_finding(diag: Diagnostic, settings: EngineSettings, resource: str
     info = _DIAGNOSTIC_INFO.get(diag.code, _DIAGNOSTIC_INFO["FG002"])
     severity = settings.severity_overrides.get(info.id, info.severity)
     return Finding(
-        rule=info, severity=severity, resource=resource, location=diag.location,
+        rule=info,
+        severity=severity,
+        resource=resource,
+        location=diag.location,
         message=diag.message,
         fingerprint=fingerprint(info.id, diag.location.file, resource, diag.message),
     )
@@ -119,7 +144,10 @@ def _crash_finding(info: RuleInfo, app: App, exc: BaseException) -> Finding:
     where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
     loc = Location(file=app.source)
     return Finding(
-        rule=FG003, severity=FG003.severity, resource="", location=loc,
+        rule=FG003,
+        severity=FG003.severity,
+        resource="",
+        location=loc,
         message=f"rule {info.id} crashed on this file: {type(exc).__name__}: {exc}{where}",
         fingerprint=fingerprint("FG003", app.source, info.id, type(exc).__name__),
     )
@@ -132,11 +160,14 @@ def _unsuppressed_ignores(app: App, settings: EngineSettings) -> Iterable[Findin
         for ignore in resource.ignores:
             if not ignore.reason.strip():
                 yield Finding(
-                    rule=_DIAGNOSTIC_INFO["FG002"], severity=Severity.INFO, resource=resource.id,
+                    rule=_DIAGNOSTIC_INFO["FG002"],
+                    severity=Severity.INFO,
+                    resource=resource.id,
                     location=ignore.location,
                     message=f"suppression of {ignore.rule} has no reason and is not applied",
-                    fingerprint=fingerprint("FG002", ignore.location.file, resource.id,
-                                            f"noreason:{ignore.rule}"),
+                    fingerprint=fingerprint(
+                        "FG002", ignore.location.file, resource.id, f"noreason:{ignore.rule}"
+                    ),
                 )
 
 
@@ -155,12 +186,18 @@ def evaluate(app: App, rules: Sequence[Rule], settings: EngineSettings) -> AppOu
             continue
         for result in results:
             if isinstance(result, Inconclusive):
-                outcome.inconclusive.append(InconclusiveResult(
-                    rule_id=rule.info.id, resource=result.resource, location=result.location,
-                    reason=result.reason))
+                outcome.inconclusive.append(
+                    InconclusiveResult(
+                        rule_id=rule.info.id,
+                        resource=result.resource,
+                        location=result.location,
+                        reason=result.reason,
+                    )
+                )
             else:
                 outcome.findings.append(
-                    _violation_finding(rule.info, result, settings, by_id.get(result.resource)))
+                    _violation_finding(rule.info, result, settings, by_id.get(result.resource))
+                )
     return outcome
 
 

@@ -5,19 +5,28 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from faasguard.model import Pillar, RuleInfo
 from faasguard.report.ruledoc import render_index, render_markdown
+
+from faasguard.model import Pillar, RuleInfo
 from faasguard.rules import RETIRED_IDS, builtin_rules
 from faasguard.rules.diagnostics import DIAGNOSTICS
 
 DOCS = Path(__file__).parent.parent.parent / "docs" / "rules"
 PREFIX = {
-    "IAM": Pillar.LEAST_PRIVILEGE, "DEP": Pillar.DEPENDENCIES, "ENC": Pillar.ENCRYPTION,
-    "LOG": Pillar.LOGGING, "API": Pillar.API, "FN": Pillar.HARDENING, "SEC": Pillar.SECRETS,
-    "PATH": Pillar.ATTACK_PATH, "FG": Pillar.TOOL,
+    "IAM": Pillar.LEAST_PRIVILEGE,
+    "DEP": Pillar.DEPENDENCIES,
+    "ENC": Pillar.ENCRYPTION,
+    "LOG": Pillar.LOGGING,
+    "API": Pillar.API,
+    "FN": Pillar.HARDENING,
+    "SEC": Pillar.SECRETS,
+    "PATH": Pillar.ATTACK_PATH,
+    "FG": Pillar.TOOL,
 }
-_EQUIVALENT = re.compile(r"^(checkov|kics|cfn_nag|trivy|serverless-rules|cfn-lint|cfripper|"
-                         r"cdk-nag|prowler):\S+$")
+_EQUIVALENT = re.compile(
+    r"^(checkov|kics|cfn_nag|trivy|serverless-rules|cfn-lint|cfripper|"
+    r"cdk-nag|prowler):\S+$"
+)
 
 
 def infos() -> list[RuleInfo]:
@@ -28,8 +37,14 @@ def test_at_least_forty_rules_across_every_template_pillar() -> None:
     rules = infos()
     assert len(rules) >= 40
     pillars = {r.pillar for r in rules}
-    assert {Pillar.LEAST_PRIVILEGE, Pillar.ENCRYPTION, Pillar.LOGGING, Pillar.API,
-            Pillar.HARDENING, Pillar.SECRETS} <= pillars
+    assert {
+        Pillar.LEAST_PRIVILEGE,
+        Pillar.ENCRYPTION,
+        Pillar.LOGGING,
+        Pillar.API,
+        Pillar.HARDENING,
+        Pillar.SECRETS,
+    } <= pillars
 
 
 def test_ids_names_and_pillars_are_consistent() -> None:
@@ -66,4 +81,6 @@ def test_generated_rule_docs_are_current() -> None:
     expected["README.md"] = render_index(catalog)
     actual = {p.name: p.read_text(encoding="utf-8") for p in DOCS.glob("*.md")}
     stale = sorted(n for n in expected.keys() | actual.keys() if expected.get(n) != actual.get(n))
-    assert not stale, f"docs/rules is stale for {stale[:5]}: run `faasguard rules --write-docs docs/rules`"
+    assert not stale, (
+        f"docs/rules is stale for {stale[:5]}: run `faasguard rules --write-docs docs/rules`"
+    )

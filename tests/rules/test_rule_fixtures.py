@@ -54,8 +54,9 @@ def reported_lines(directory: Path, rule_id: str) -> set[tuple[str, int]]:
 
 
 @pytest.mark.parametrize(("info", "framework"), CASES)
-def test_vulnerable_fixture_reports_exactly_the_annotated_lines(info: RuleInfo,
-                                                                framework: str) -> None:
+def test_vulnerable_fixture_reports_exactly_the_annotated_lines(
+    info: RuleInfo, framework: str
+) -> None:
     directory = RULE_FIXTURES / info.id / framework / "vulnerable"
     assert directory.is_dir(), f"{info.id} claims {framework} but has no fixture at {directory}"
     expected = expected_lines(directory, info.id)

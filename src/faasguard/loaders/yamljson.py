@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -80,9 +80,29 @@ SHORT_TAGS = {
     **{
         f"!{name}": f"Fn::{name}"
         for name in (
-            "Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue", "Join", "Select", "Split",
-            "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "Contains", "EachMemberEquals",
-            "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll", "Length", "ToJsonString",
+            "Base64",
+            "Cidr",
+            "FindInMap",
+            "GetAZs",
+            "ImportValue",
+            "Join",
+            "Select",
+            "Split",
+            "Sub",
+            "Transform",
+            "And",
+            "Equals",
+            "If",
+            "Not",
+            "Or",
+            "Contains",
+            "EachMemberEquals",
+            "EachMemberIn",
+            "RefAll",
+            "ValueOf",
+            "ValueOfAll",
+            "Length",
+            "ToJsonString",
             "ForEach",
         )
     },
@@ -124,8 +144,9 @@ class _Builder:
             return self._short_form(node, depth)
         if tag.startswith("!"):
             self.diagnostics.append(
-                Diagnostic(code="FG002", message=f"unknown YAML tag {tag}",
-                           location=_loc(self.file, node))
+                Diagnostic(
+                    code="FG002", message=f"unknown YAML tag {tag}", location=_loc(self.file, node)
+                )
             )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
@@ -150,8 +171,10 @@ class _Builder:
         result = YMap(_loc(self.file, node))
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise LoadError("YAML merge keys (<<) are not supported by CloudFormation",
-                                _loc(self.file, key_node))
+                raise LoadError(
+                    "YAML merge keys (<<) are not supported by CloudFormation",
+                    _loc(self.file, key_node),
+                )
             key = self.build(key_node, depth + 1)
             if isinstance(key, YMap | YList):
                 raise LoadError("mapping keys must be scalars", _loc(self.file, key_node))
@@ -159,10 +182,12 @@ class _Builder:
             if text in result:
                 first = result.key_locs[text]
                 self.diagnostics.append(
-                    Diagnostic(code="FG001",
-                               message=f"duplicate key {text!r} (first at line {first.line}); "
-                               "the last value is used",
-                               location=_loc(self.file, key_node))
+                    Diagnostic(
+                        code="FG001",
+                        message=f"duplicate key {text!r} (first at line {first.line}); "
+                        "the last value is used",
+                        location=_loc(self.file, key_node),
+                    )
                 )
             result[text] = self.build(value_node, depth + 1)
             result.key_locs[text] = _loc(self.file, key_node)
@@ -176,10 +201,10 @@ class _Builder:
             text = str(node.value)
             if long_key == "Fn::GetAtt":
                 obj, _, attr = text.partition(".")
-                value: Node = YList(result.loc)
-                value.extend([obj, attr])
-                value.item_locs.extend([result.loc, result.loc])
-                result[long_key] = value
+                pair = YList(result.loc)
+                pair.extend([obj, attr])
+                pair.item_locs.extend([result.loc, result.loc])
+                result[long_key] = pair
                 return result
             if long_key == "Fn::GetAZs" and text == "":
                 result[long_key] = ""
@@ -187,7 +212,8 @@ class _Builder:
             result[long_key] = text
             return result
         node.tag = (
-            "tag:yaml.org,2002:map" if isinstance(node, yaml.MappingNode)
+            "tag:yaml.org,2002:map"
+            if isinstance(node, yaml.MappingNode)
             else "tag:yaml.org,2002:seq"
         )
         result[long_key] = self.build(node, depth + 1)
@@ -200,6 +226,17 @@ def _key_text(key: Node) -> str:
     return "null" if key is None else str(key)
 
 
+class _Mark(Protocol):
+    line: int
+    column: int
+
+
+def _mark_loc(file: str, mark: _Mark | None) -> Location:
+    if mark is None:
+        return Location(file=file)
+    return Location(file=file, line=mark.line + 1, column=mark.column + 1)
+
+
 def _check_events(text: str, file: str) -> None:
     """Bound depth and aliases on the event stream, before anything recursive runs."""
     depth = 0
@@ -208,17 +245,17 @@ def _check_events(text: str, file: str) -> None:
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                loc = Location(file=file, line=event.start_mark.line + 1,
-                               column=event.start_mark.column + 1)
-                raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", loc)
+                raise LoadError(
+                    f"nesting deeper than {MAX_DEPTH} levels", _mark_loc(file, event.start_mark)
+                )
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
-                loc = Location(file=file, line=event.start_mark.line + 1,
-                               column=event.start_mark.column + 1)
-                raise LoadError(f"more than {MAX_ALIASES} YAML aliases", loc)
+                raise LoadError(
+                    f"more than {MAX_ALIASES} YAML aliases", _mark_loc(file, event.start_mark)
+                )
 
 
 def _yaml_documents(text: str, file: str) -> Iterator[yaml.Node]:
@@ -237,9 +274,7 @@ def loads(text: str, file: str) -> Document:
         json_doc = _json_fallback(text, file)
         if json_doc is not None:
             return json_doc
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(file=file, line=mark.line + 1, column=mark.column + 1) if mark else \
-            Location(file=file)
+        loc = _mark_loc(file, exc.problem_mark or exc.context_mark)
         raise LoadError(f"invalid YAML: {exc.problem or exc.context}", loc) from None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise LoadError(f"invalid YAML: {exc}", Location(file=file)) from None
@@ -247,8 +282,11 @@ def loads(text: str, file: str) -> Document:
         return Document(root=None, file=file)
     if len(nodes) > 1:
         builder.diagnostics.append(
-            Diagnostic(code="FG002", message="several YAML documents in one file; only the "
-                       "first is scanned", location=_loc(file, nodes[1]))
+            Diagnostic(
+                code="FG002",
+                message="several YAML documents in one file; only the first is scanned",
+                location=_loc(file, nodes[1]),
+            )
         )
     root = builder.build(nodes[0])
     return Document(root=root, file=file, diagnostics=tuple(builder.diagnostics))
@@ -262,8 +300,11 @@ def _json_fallback(text: str, file: str) -> Document | None:
         return None
     counter = [0]
     root = _from_plain(data, Location(file=file, line=1, column=1), counter, 0)
-    note = Diagnostic(code="FG002", message="JSON read without key positions (not valid YAML); "
-                      "findings point at the file", location=Location(file=file, line=1))
+    note = Diagnostic(
+        code="FG002",
+        message="JSON read without key positions (not valid YAML); findings point at the file",
+        location=Location(file=file, line=1),
+    )
     return Document(root=root, file=file, diagnostics=(note,))
 
 

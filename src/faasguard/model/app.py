@@ -475,11 +475,25 @@ class App:
         return next((r for r in self.roles if r.id == ident), None)
 
     def resources(self) -> tuple[Resource, ...]:
-        return (*self.functions, *self.roles, *self.policies, *self.permissions,
-                *self.resource_policies, *self.layers, *self.apis, *self.domains,
-                *self.user_pools, *self.identity_pools, *self.data_stores, *self.channels,
-                *self.subscriptions, *self.event_rules, *self.event_source_mappings,
-                *self.log_groups, *self.trails, *self.alarms, *self.keys,
-                *self.state_machines)
-
-
+        return (
+            *self.functions,
+            *self.roles,
+            *self.policies,
+            *self.permissions,
+            *self.resource_policies,
+            *self.layers,
+            *self.apis,
+            *self.domains,
+            *self.user_pools,
+            *self.identity_pools,
+            *self.data_stores,
+            *self.channels,
+            *self.subscriptions,
+            *self.event_rules,
+            *self.event_source_mappings,
+            *self.log_groups,
+            *self.trails,
+            *self.alarms,
+            *self.keys,
+            *self.state_machines,
+        )

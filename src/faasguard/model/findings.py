@@ -150,8 +150,15 @@ class Finding:
 
     def sort_key(self) -> tuple[int, str, int, int, str, str, str]:
         loc = self.location
-        return (-self.severity, loc.file, loc.line, loc.column, self.rule.id, self.resource,
-                self.message)
+        return (
+            -self.severity,
+            loc.file,
+            loc.line,
+            loc.column,
+            self.rule.id,
+            self.resource,
+            self.message,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
