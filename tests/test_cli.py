@@ -9,7 +9,7 @@ import pytest
 
 from faasguard.cli import main
 
-# A function without tracing (LOG001, medium) and with AdministratorAccess (IAM004, critical).
+# A function without tracing (LOG001, low) and with AdministratorAccess (IAM004, critical).
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -40,9 +40,9 @@ def test_exit_code_follows_fail_on(app_dir: Path, capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "scan", str(app_dir), "--jobs", "1")
     assert code == 1
     assert "IAM004" in out and "template.yaml:10" in out
-    code, _, _ = run(capsys, "scan", str(app_dir), "--select", "LOG001", "--fail-on", "high")
-    assert code == 0
     code, _, _ = run(capsys, "scan", str(app_dir), "--select", "LOG001", "--fail-on", "medium")
+    assert code == 0
+    code, _, _ = run(capsys, "scan", str(app_dir), "--select", "LOG001", "--fail-on", "low")
     assert code == 1
 
 

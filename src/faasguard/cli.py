@@ -157,6 +157,7 @@ def _scan_command(args: argparse.Namespace) -> int:
     to_file = bool(args.output)
     report_options = ReportOptions(
         show_suppressed=args.show_suppressed,
+        root=os.getcwd(),
         color=not to_file
         and args.format == "text"
         and sys.stdout.isatty()
