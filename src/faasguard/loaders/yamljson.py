@@ -8,68 +8,21 @@ expanded node count (see ``faasguard.limits``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from typing import Protocol
 
 import yaml
 from yaml.constructor import SafeConstructor
 
 from faasguard.limits import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from faasguard.loaders.jsonpos import loads_json
+from faasguard.loaders.nodes import Document, LoadError, Node, YList, YMap
 from faasguard.model import Diagnostic, Location
 
 try:  # libyaml-backed parser when the C extension is built
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-
-class YMap(dict[str, "Node"]):
-    """A mapping with the position of itself and of each key."""
-
-    __slots__ = ("key_locs", "loc")
-
-    def __init__(self, loc: Location) -> None:
-        super().__init__()
-        self.loc = loc
-        self.key_locs: dict[str, Location] = {}
-
-    def key_loc(self, key: str) -> Location:
-        return self.key_locs.get(key, self.loc)
-
-
-class YList(list["Node"]):
-    """A sequence with the position of itself and of each item."""
-
-    __slots__ = ("item_locs", "loc")
-
-    def __init__(self, loc: Location) -> None:
-        super().__init__()
-        self.loc = loc
-        self.item_locs: list[Location] = []
-
-    def item_loc(self, index: int) -> Location:
-        return self.item_locs[index] if 0 <= index < len(self.item_locs) else self.loc
-
-
-Node: TypeAlias = YMap | YList | str | int | float | bool | None
-
-
-class LoadError(Exception):
-    """The file cannot be read as YAML/JSON; carries where it went wrong."""
-
-    def __init__(self, message: str, location: Location) -> None:
-        super().__init__(message)
-        self.message = message
-        self.location = location
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    root: Node
-    file: str
-    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 #: short tag -> long form key; "!GetAtt" and "!Ref"/"!Condition" get special handling
@@ -263,19 +216,36 @@ def _yaml_documents(text: str, file: str) -> Iterator[yaml.Node]:
     yield from yaml.compose_all(text, Loader=_Loader)
 
 
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[", '"')
+
+
 def loads(text: str, file: str) -> Document:
-    """Parse YAML (or JSON, which YAML reads with positions) into one ``Document``."""
+    """Parse a YAML or JSON document (JSON with JSON's own semantics) into one ``Document``."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise LoadError(f"file larger than {MAX_FILE_BYTES} bytes", Location(file=file))
+    if _looks_like_json(text):
+        try:
+            root, diagnostics = loads_json(text, file)
+        except LoadError as json_error:
+            # YAML flow style also starts with a brace: give YAML its chance before reporting
+            try:
+                return _loads_yaml(text, file)
+            except LoadError:
+                raise json_error from None
+        return Document(root=root, file=file, diagnostics=diagnostics)
+    return _loads_yaml(text, file)
+
+
+def _loads_yaml(text: str, file: str) -> Document:
     builder = _Builder(file)
     try:
         nodes = [n for n in _yaml_documents(text, file) if n is not None]
     except yaml.MarkedYAMLError as exc:
-        json_doc = _json_fallback(text, file)
-        if json_doc is not None:
-            return json_doc
         loc = _mark_loc(file, exc.problem_mark or exc.context_mark)
         raise LoadError(f"invalid YAML: {exc.problem or exc.context}", loc) from None
+    except yaml.reader.ReaderError as exc:
+        raise LoadError(f"invalid YAML: {exc.reason}", Location(file=file)) from None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise LoadError(f"invalid YAML: {exc}", Location(file=file)) from None
     if not nodes:
@@ -292,43 +262,6 @@ def loads(text: str, file: str) -> Document:
     return Document(root=root, file=file, diagnostics=tuple(builder.diagnostics))
 
 
-def _json_fallback(text: str, file: str) -> Document | None:
-    """JSON that YAML 1.1 rejects (tabs, some escapes): values without key positions."""
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    counter = [0]
-    root = _from_plain(data, Location(file=file, line=1, column=1), counter, 0)
-    note = Diagnostic(
-        code="FG002",
-        message="JSON read without key positions (not valid YAML); findings point at the file",
-        location=Location(file=file, line=1),
-    )
-    return Document(root=root, file=file, diagnostics=(note,))
-
-
-def _from_plain(value: object, loc: Location, counter: list[int], depth: int) -> Node:
-    counter[0] += 1
-    if counter[0] > MAX_NODES or depth > MAX_DEPTH:
-        raise LoadError("JSON document too large or too deep", loc)
-    if isinstance(value, dict):
-        mapping = YMap(loc)
-        for k, v in value.items():
-            mapping[str(k)] = _from_plain(v, loc, counter, depth + 1)
-            mapping.key_locs[str(k)] = loc
-        return mapping
-    if isinstance(value, list):
-        seq = YList(loc)
-        for v in value:
-            seq.append(_from_plain(v, loc, counter, depth + 1))
-            seq.item_locs.append(loc)
-        return seq
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
-
-
 def load_file(path: str, display: str) -> Document:
     """Read and parse ``path``; ``display`` is the name used in locations (relative path)."""
     try:
@@ -343,3 +276,6 @@ def load_file(path: str, display: str) -> Document:
     except UnicodeDecodeError as exc:
         raise LoadError(f"not UTF-8 text (byte {exc.start})", Location(file=display)) from None
     return loads(text, display)
+
+
+__all__ = ["SHORT_TAGS", "Document", "LoadError", "Node", "YList", "YMap", "load_file", "loads"]
