@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from faasguard.report.ruledoc import render_index, render_markdown
-
 from faasguard.model import Pillar, RuleInfo
+from faasguard.report.ruledoc import render_index, render_markdown
 from faasguard.rules import RETIRED_IDS, builtin_rules
 from faasguard.rules.diagnostics import DIAGNOSTICS
 
