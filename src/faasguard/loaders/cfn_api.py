@@ -16,6 +16,7 @@ from faasguard.loaders.cfn_api_common import (
 )
 from faasguard.loaders.cfn_common import Source, base, flag, items, sub
 from faasguard.loaders.cfn_template import Template
+from faasguard.loaders.openapi_source import openapi_fields
 from faasguard.loaders.parts import Parts
 from faasguard.loaders.yamljson import Node, YMap
 from faasguard.model import Api, Authorizer, DomainName, Location, Ref, Route, Text
@@ -51,7 +52,7 @@ def build(tpl: Template, parts: Parts, sources: list[Source]) -> None:
     for src in sources:
         tpl.take_assumptions()
         if src.type == V1 + "RestApi":
-            found.apis[src.ident] = _rest_api(tpl, src)
+            found.apis[src.ident] = openapi_fields(tpl, src, _rest_api(tpl, src))
         elif src.type == V1 + "Authorizer":
             owner = tpl.target(src.props.get("RestApiId"))
             found.authorizers[src.ident] = (str(owner), _authorizer(tpl, src))
@@ -72,7 +73,9 @@ def build(tpl: Template, parts: Parts, sources: list[Source]) -> None:
         authorizers = tuple(a for api_id, a in found.authorizers.values() if api_id == ident)
         routes = tuple(found.routes.get(ident, ()))
         parts.apis.append(
-            dataclasses.replace(api, routes=routes, authorizers=api.authorizers + authorizers)
+            dataclasses.replace(
+                api, routes=api.routes + routes, authorizers=api.authorizers + authorizers
+            )
         )
     cfn_apiv2.associate_waf(tpl, parts, found, sources)
 

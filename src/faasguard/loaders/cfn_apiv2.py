@@ -14,6 +14,7 @@ from faasguard.loaders.cfn_api_common import (
 )
 from faasguard.loaders.cfn_common import Source, base, flag, items, sub
 from faasguard.loaders.cfn_template import Template
+from faasguard.loaders.openapi_source import openapi_fields
 from faasguard.loaders.parts import Parts
 from faasguard.loaders.yamljson import YMap
 from faasguard.model import Api, Authorizer, Cors, DomainName, Location, Ref, Route, Text
@@ -43,7 +44,7 @@ def collect(tpl: Template, parts: Parts, found: ApiSet, sources: list[Source]) -
     for src in sources:
         tpl.take_assumptions()
         if src.type == V2 + "Api":
-            found.apis[src.ident] = _http_api(tpl, src)
+            found.apis[src.ident] = openapi_fields(tpl, src, _http_api(tpl, src))
         elif src.type == V2 + "Authorizer":
             api = tpl.target(src.props.get("ApiId"))
             found.authorizers[src.ident] = (str(api), _authorizer(tpl, src))

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 from faasguard.loaders.cfn_common import Source, base, flag, key_encryption, sub, targets
+from faasguard.loaders.cfn_redrive import redrive_target
 from faasguard.loaders.cfn_template import Template
 from faasguard.loaders.parts import Parts
 from faasguard.loaders.yamljson import YList, YMap
@@ -16,8 +17,8 @@ from faasguard.model import (
     Ref,
     ResourcePolicy,
     Subscription,
-    Text,
 )
+from faasguard.secretscan import is_dynamic_reference
 
 _PUBLIC_ACCESS_KEYS = (
     "BlockPublicAcls",
@@ -128,10 +129,14 @@ def secret(tpl: Template, src: Source) -> DataStore:
 
 
 def parameter(tpl: Template, src: Source) -> DataStore:
+    value = src.props.get("Value")
+    # written in the template itself (not a Ref/Sub nor a {{resolve:...}} reference)
+    literal = isinstance(value, str) and bool(value.strip()) and not is_dynamic_reference(value)
     return DataStore(
-        **base(tpl, src, {"name": "Name"}),
+        **base(tpl, src, {"name": "Name", "literal_secret": "Value"}),
         kind="parameter",
         name=tpl.text(src.props.get("Name")),
+        literal_secret=literal,
         assumptions=tpl.take_assumptions(),
     )
 
@@ -148,7 +153,7 @@ def queue(tpl: Template, src: Source) -> Channel:
         kind="queue",
         name=tpl.text(props.get("QueueName")),
         encryption=_queue_encryption(tpl, props),
-        dead_letter_target=_redrive_target(tpl, props),
+        dead_letter_target=redrive_target(tpl, props),
         fifo=flag(tpl, props.get("FifoQueue")),
         visibility_timeout=tpl.value(props.get("VisibilityTimeout")),
         assumptions=tpl.take_assumptions(),
@@ -165,11 +170,6 @@ def _queue_encryption(tpl: Template, props: YMap) -> Encryption | None:
     if isinstance(enabled, Ref):
         return Encryption(kind="kms", key=enabled, location=at)
     return Encryption(kind="service" if enabled else "none", location=at)
-
-
-def _redrive_target(tpl: Template, props: YMap) -> Text | None:
-    redrive = sub(tpl, props, "RedrivePolicy")
-    return tpl.target(redrive.get("deadLetterTargetArn")) if redrive else None
 
 
 def topic(tpl: Template, src: Source) -> Channel:
@@ -217,7 +217,7 @@ def subscription(tpl: Template, src: Source) -> Subscription:
         topic=tpl.target(props.get("TopicArn")) or Ref(text="!TopicArn missing"),
         protocol=tpl.text(props.get("Protocol")) or Ref(text="!Protocol missing"),
         endpoint=tpl.target(props.get("Endpoint")),
-        dead_letter_target=_redrive_target(tpl, props),
+        dead_letter_target=redrive_target(tpl, props),
         assumptions=tpl.take_assumptions(),
     )
 

@@ -23,6 +23,7 @@ from faasguard.loaders.cfn_values import (
 )
 from faasguard.loaders.yamljson import Node, YList, YMap
 from faasguard.model import Diagnostic, Location, Ref
+from faasguard.secretscan import looks_secret_name, redact
 
 KNOWN_PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 SYMBOLIC_PSEUDO = frozenset(
@@ -194,7 +195,7 @@ class Resolver:
         text = scalar_text(default)
         if text is None:
             return symbolic
-        self.note(f"parameter {name}: default {text!r} used")
+        self.note(f"parameter {name}: default {_shown_default(name, spec, text)!r} used")
         if kind == "CommaDelimitedList" or kind.startswith("List<"):
             return [item.strip() for item in text.split(",")]
         if kind == "Number" and isinstance(default, int | float) and not isinstance(default, bool):
@@ -375,3 +376,15 @@ def _section(root: YMap, name: str) -> YMap:
 
 def _loc_of(node: Node, file: str) -> Location:
     return node.loc if isinstance(node, YMap | YList) else Location(file=file)
+
+
+def _shown_default(name: str, spec: YMap, text: str) -> str:
+    """The default as evidence may print it: redacted when the parameter holds a secret.
+
+    Assumptions travel into every finding's evidence, so a ``NoEcho`` or secret-named
+    parameter's default would otherwise be printed in full.
+    """
+    no_echo = spec.get("NoEcho")
+    if no_echo is True or str(no_echo).lower() == "true" or looks_secret_name(name):
+        return redact(text)
+    return text

@@ -26,7 +26,7 @@ from faasguard.loaders.sam_api import (
     with_routes,
 )
 from faasguard.loaders.sam_auth import ApiAuth
-from faasguard.loaders.sam_events import ApiEvent
+from faasguard.loaders.sam_events import ApiEvent, EventOutput
 from faasguard.loaders.sam_function import (
     FUNCTION_FIELDS,
     build_role,
@@ -101,7 +101,7 @@ def _function(tpl: Template, ident: str, props: YMap, parts: Parts, pending: _Ap
     loc = tpl.location(ident)
     grants = implicit_role_grants(tpl, props, loc)
     events = events_of(tpl, ident, props, tpl.condition_of(ident), grants)
-    on_failure, retries = invoke_config(tpl, props, grants)
+    on_failure, retries = invoke_config(tpl, ident, props, grants)
     dlq = dead_letter(tpl, props, grants)
     role: Text | None = tpl.target(props["Role"]) if "Role" in props else None
     if role is None:
@@ -141,12 +141,19 @@ def _function(tpl: Template, ident: str, props: YMap, parts: Parts, pending: _Ap
     parts.functions.append(function)
     if url is not None:
         parts.permissions.extend(url_permissions(ident, url, function.condition))
+    _add_event_parts(parts, events)
+    parts.diagnostics.extend(grants.diagnostics)
+    pending.events.extend(events.api_events)
+
+
+def _add_event_parts(parts: Parts, events: EventOutput) -> None:
+    """The resources SAM generates for a function's events."""
     parts.permissions.extend(events.permissions)
     parts.event_source_mappings.extend(events.mappings)
     parts.event_rules.extend(events.rules)
     parts.roles.extend(events.roles)
-    parts.diagnostics.extend(grants.diagnostics)
-    pending.events.extend(events.api_events)
+    parts.subscriptions.extend(events.subscriptions)
+    parts.channels.extend(events.channels)
 
 
 def _inline(tpl: Template, props: YMap) -> str | None:

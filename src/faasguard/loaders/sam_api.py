@@ -7,6 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from faasguard.loaders.cloudformation import Template
+from faasguard.loaders.openapi import Definition
+from faasguard.loaders.openapi_source import api_definition
 from faasguard.loaders.sam_auth import ApiAuth, api_auth, route_api_key, route_authorizer
 from faasguard.loaders.sam_events import ApiEvent
 from faasguard.loaders.sam_function import cors as list_cors
@@ -140,26 +142,27 @@ def build_api(
     """One API without routes (they come from function events)."""
     auth = api_auth(tpl, props, http)
     settings = _http_settings(tpl, props) if http else _rest_settings(tpl, props)
-    has_definition = "DefinitionBody" in props or "DefinitionUri" in props
-    if has_definition:
-        key = "DefinitionBody" if "DefinitionBody" in props else "DefinitionUri"
-        diagnostics.append(
-            Diagnostic(
-                code="FG002",
-                location=props.key_loc(key),
-                message=f"{ident}: routes defined in an OpenAPI {key} are not analysed",
-            )
-        )
+    source = api_definition(tpl, props, ("DefinitionBody", "DefinitionUri"), ident)
+    if source.note is not None:
+        diagnostics.append(source.note)
+    definition = source.definition or Definition()
+    own = {a.name for a in auth.authorizers}
+    if settings.get("cors") is None:  # SAM's Cors property rewrites the definition's
+        settings["cors"] = definition.cors
     stage = tpl.text(props.get("StageName")) or ("$default" if http else None)
     api = Api(
         **base,
         protocol="HTTP" if http else "REST",
         name=tpl.text(props.get("Name")),
         stage=stage,
-        authorizers=tuple(a for a in auth.authorizers if a.kind != "IAM" or http),
+        authorizers=(
+            *(a for a in auth.authorizers if a.kind != "IAM" or http),
+            *(a for a in definition.authorizers if a.name not in own),
+        ),
+        routes=definition.routes,
         default_authorizer=auth.default,
         disable_default_endpoint=_bool(tpl, props, "DisableExecuteApiEndpoint"),
-        routes_complete=not has_definition,
+        routes_complete=source.routes_complete,
         **settings,
     )
     return api, auth
@@ -247,7 +250,27 @@ def authorizer_permissions(api: Api) -> list[Permission]:
 
 
 def with_routes(api: Api, routes: list[Route]) -> Api:
-    return replace(api, routes=(*api.routes, *routes))
+    """Event routes join the definition's; for the same method and path the event's function
+    wins, and the definition's security still applies unless the event sets its own (SAM)."""
+    merged = list(api.routes)
+    extra: list[Route] = []
+    for route in routes:
+        same = [i for i, r in enumerate(merged) if (r.method, r.path) == (route.method, route.path)]
+        if same:
+            merged[same[0]] = _merged(route, merged[same[0]])
+        else:
+            extra.append(route)
+    return replace(api, routes=(*merged, *extra))
+
+
+def _merged(event: Route, defined: Route) -> Route:
+    return replace(
+        event,
+        authorizer=event.authorizer or defined.authorizer,
+        api_key_required=event.api_key_required is True or defined.api_key_required,
+        request_validation=defined.request_validation,
+        scopes=event.scopes or defined.scopes,
+    )
 
 
 def implicit_base(ident: str, loc: Location) -> dict[str, Any]:

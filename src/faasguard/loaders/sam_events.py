@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faasguard.loaders.cloudformation import Template
+from faasguard.loaders.sam_event_targets import rule_dead_letter, sns_delivery
 from faasguard.loaders.sam_poll_policies import poll_policy_document
 from faasguard.loaders.sam_roles import AWS_POLICY_PREFIX, RoleGrants, trust_statement
 from faasguard.loaders.yamljson import Node, YMap
 from faasguard.model import (
+    Channel,
     EventRule,
     EventSource,
     EventSourceMapping,
@@ -25,6 +27,7 @@ from faasguard.model import (
     Ref,
     Role,
     RuleTarget,
+    Subscription,
     Text,
 )
 
@@ -57,6 +60,8 @@ PUSH_EVENTS = {
 _LOGS_ARN = "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
 _IOT_ARN = "arn:aws:iot:${AWS::Region}:${AWS::AccountId}:rule/"
 RULE_EVENTS = frozenset({"Schedule", "EventBridgeRule", "CloudWatchEvent"})
+#: push events whose service waits for the function's answer (no async retries, no DLQ)
+SYNC_PUSH_EVENTS = frozenset({"Cognito", "AlexaSkill"})
 API_EVENTS = frozenset({"Api", "HttpApi"})
 
 
@@ -83,6 +88,8 @@ class EventOutput:
     rules: list[EventRule] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     api_events: list[ApiEvent] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +156,7 @@ def _dispatch(tpl: Template, event: _Event, out: EventOutput, grants: RoleGrants
     elif event.kind == "ScheduleV2":
         _schedule_v2(tpl, event, out)
     elif event.kind in PUSH_EVENTS:
-        _push_event(tpl, event, out)
+        _push_event(tpl, event, out, grants)
     else:
         out.sources.append(
             EventSource(id=event.name, kind=event.kind, function=event.fn, location=event.loc)
@@ -223,7 +230,12 @@ def _rule_event(tpl: Template, event: _Event, out: EventOutput) -> None:
     ident = f"{event.fn}{event.name}"
     schedule = tpl.text(props.get("Schedule")) if event.kind == "Schedule" else None
     pattern = tpl.data(props["Pattern"]) if "Pattern" in props else None
-    target = RuleTarget(id=f"{ident}LambdaTarget", arn=event.fn, location=event.loc)
+    target = RuleTarget(
+        id=f"{ident}LambdaTarget",
+        arn=event.fn,
+        location=event.loc,
+        dead_letter_target=rule_dead_letter(tpl, props, ident),
+    )
     out.rules.append(
         EventRule(
             **_base(event, ident, "AWS::Events::Rule"),
@@ -263,15 +275,27 @@ def _schedule_v2(tpl: Template, event: _Event, out: EventOutput) -> None:
             statements=(invoke,),
         )
     )
+    target = RuleTarget(
+        id=f"{ident}Target",
+        arn=event.fn,
+        location=event.loc,
+        dead_letter_target=rule_dead_letter(tpl, event.props, ident),
+    )
+    out.rules.append(
+        EventRule(
+            **_base(event, ident, "AWS::Scheduler::Schedule"),
+            schedule=tpl.text(event.props.get("ScheduleExpression")),
+            targets=(target,),
+        )
+    )
     out.sources.append(
         EventSource(
             id=event.name, kind=event.kind, function=event.fn, source=ident, location=event.loc
         )
     )
-    del tpl
 
 
-def _push_event(tpl: Template, event: _Event, out: EventOutput) -> None:
+def _push_event(tpl: Template, event: _Event, out: EventOutput, grants: RoleGrants) -> None:
     principal, source_key = PUSH_EVENTS[event.kind]
     source = tpl.target(event.props.get(source_key)) if source_key in event.props else None
     ident = f"{event.fn}{event.name}Permission"
@@ -284,6 +308,8 @@ def _push_event(tpl: Template, event: _Event, out: EventOutput) -> None:
             extra["source_arn"] = source
         case "SNS":
             extra["source_arn"] = source
+            if _sns_delivery(tpl, event, out, grants):
+                return
         case "CloudWatchLogs":
             target = source if isinstance(source, str) else None
             extra["source_arn"] = Ref(text=f"{_LOGS_ARN}{source}:*", target=target)
@@ -298,6 +324,35 @@ def _push_event(tpl: Template, event: _Event, out: EventOutput) -> None:
         out.permissions.append(_permission(event, ident, principal, **extra))
     out.sources.append(
         EventSource(
-            id=event.name, kind=event.kind, function=event.fn, source=source, location=event.loc
+            id=event.name,
+            kind=event.kind,
+            function=event.fn,
+            source=source,
+            location=event.loc,
+            invocation="sync" if event.kind in SYNC_PUSH_EVENTS else "async",
         )
     )
+
+
+def _sns_delivery(tpl: Template, event: _Event, out: EventOutput, grants: RoleGrants) -> bool:
+    """Adds the SNS subscription; True when it goes through a queue (SQS invokes the function,
+    so there is no Lambda permission for SNS and the function polls)."""
+    delivery = sns_delivery(tpl, event.fn, event.name, event.props, (event.loc, event.condition))
+    out.subscriptions.append(delivery.subscription)
+    if delivery.queue is not None:
+        out.channels.append(delivery.queue)
+    if delivery.mapping is None:
+        return False
+    out.mappings.append(delivery.mapping)
+    out.sources.append(
+        EventSource(
+            id=event.name,
+            kind=event.kind,
+            function=event.fn,
+            source=delivery.subscription.topic,
+            location=event.loc,
+            invocation="poll",
+        )
+    )
+    grants.add_managed(AWS_POLICY_PREFIX + POLL_MANAGED_POLICIES["SQS"], event.loc)
+    return True

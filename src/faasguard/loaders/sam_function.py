@@ -23,6 +23,7 @@ from faasguard.model import (
     FunctionUrl,
     Location,
     Permission,
+    Ref,
     Role,
     Text,
     Value,
@@ -170,7 +171,28 @@ def _destination_policy(
     grants.add_document(tpl, document, f"SAM policy for EventInvokeConfig {outcome} {kind}")
 
 
-def invoke_config(tpl: Template, props: YMap, grants: RoleGrants) -> tuple[Text | None, Value]:
+#: destination types SAM creates a resource for when ``Destination`` is absent
+_GENERATED_DESTINATIONS = {"SQS": "Queue", "SNS": "Topic"}
+
+
+def _failure_destination(tpl: Template, fn: str, destination: YMap) -> Text | None:
+    """``Destination`` when given; else the queue/topic SAM generates for ``Type: SQS|SNS``."""
+    if "Destination" in destination:
+        return tpl.target(destination.get("Destination"))
+    kind = tpl.text(destination.get("Type"))
+    if not isinstance(kind, str):
+        return kind
+    suffix = _GENERATED_DESTINATIONS.get(kind)
+    if suffix is not None:
+        generated = f"{fn}EventInvokeConfigOnFailure{suffix}"
+        return Ref(text=f"!GetAtt {generated}.Arn", target=generated, attribute="Arn")
+    # SAM rejects EventBridge/Lambda without a Destination; the intent to route failures stands
+    return Ref(text=f"EventInvokeConfig OnFailure Type: {kind} (no Destination)")
+
+
+def invoke_config(
+    tpl: Template, fn: str, props: YMap, grants: RoleGrants
+) -> tuple[Text | None, Value]:
     """The async on-failure destination and retry count; adds destination grants."""
     config = props.get("EventInvokeConfig")
     if not isinstance(config, YMap):
@@ -185,7 +207,7 @@ def invoke_config(tpl: Template, props: YMap, grants: RoleGrants) -> tuple[Text 
         if isinstance(destination, YMap):
             _destination_policy(tpl, grants, destination, destinations.key_loc(outcome), outcome)
             if outcome == "OnFailure":
-                on_failure = tpl.target(destination.get("Destination"))
+                on_failure = _failure_destination(tpl, fn, destination)
     return on_failure, retries
 
 
