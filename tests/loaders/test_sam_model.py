@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sam_fake_template import load_sam
+from sam_support import load_sam
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sam"
 

@@ -20,7 +20,7 @@ from faasguard.loaders.yamljson import load_file
 from faasguard.model import Ref
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sam_fake_template import load_sam
+from sam_support import load_sam
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sam"
 MANAGED = {
@@ -175,26 +175,31 @@ def our_routes(path: Path) -> set[tuple[str, str, str, str, bool]]:
 
 
 FILES = sorted(p.name for p in FIXTURES.glob("*.yaml"))
+EXAMPLES = Path(__file__).parent.parent.parent / "examples"
+#: the SAM fixtures plus the bundled example apps
+TEMPLATES = [FIXTURES / name for name in FILES] + [
+    EXAMPLES / "orders-app" / "template.yaml",
+    EXAMPLES / "orders-app-fixed" / "template.yaml",
+]
+IDS = [p.parent.name if p.name == "template.yaml" else p.stem for p in TEMPLATES]
 
 
-@pytest.mark.parametrize("name", FILES)
-def test_roles_match_translator(name: str) -> None:
-    assert our_roles(FIXTURES / name) == oracle_roles(translate(FIXTURES / name))
+@pytest.mark.parametrize("path", TEMPLATES, ids=IDS)
+def test_roles_match_translator(path: Path) -> None:
+    assert our_roles(path) == oracle_roles(translate(path))
 
 
-@pytest.mark.parametrize("name", FILES)
-def test_permissions_match_translator(name: str) -> None:
-    ours = {
-        (i, p, re.sub(r"\s", "", a) if a else a) for i, p, a in our_permissions(FIXTURES / name)
-    }
-    theirs = oracle_permissions(translate(FIXTURES / name))
+@pytest.mark.parametrize("path", TEMPLATES, ids=IDS)
+def test_permissions_match_translator(path: Path) -> None:
+    ours = {(i, p, re.sub(r"\s", "", a) if a else a) for i, p, a in our_permissions(path)}
+    theirs = oracle_permissions(translate(path))
     theirs = {(i, p, re.sub(r"\s", "", a) if a else a) for i, p, a in theirs}
     assert ours == theirs
 
 
-@pytest.mark.parametrize("name", FILES)
-def test_routes_match_translator(name: str) -> None:
-    assert our_routes(FIXTURES / name) == oracle_routes(translate(FIXTURES / name))
+@pytest.mark.parametrize("path", TEMPLATES, ids=IDS)
+def test_routes_match_translator(path: Path) -> None:
+    assert our_routes(path) == oracle_routes(translate(path))
 
 
 def test_fixtures_cover_every_event_type() -> None:

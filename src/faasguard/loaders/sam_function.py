@@ -152,11 +152,15 @@ def url_permissions(fn: str, url: FunctionUrl, condition: str | None) -> list[Pe
 
 
 def _destination_policy(
-    tpl: Template, grants: RoleGrants, destination: YMap, loc: Location, outcome: str
+    tpl: Template, grants: RoleGrants, destination: YMap, loc: Location, outcome: str, fn: str
 ) -> None:
     """SAM grants the role the right to send to SQS/SNS/Lambda/EventBridge destinations."""
     kind = destination.get("Type")
-    target = destination.get("Destination")
+    target: object = destination.get("Destination")
+    if target is None and isinstance(kind, str) and kind in _GENERATED_DESTINATIONS:
+        # SAM creates the queue/topic and grants the role access to what it created
+        generated = f"{fn}EventInvokeConfig{outcome}{_GENERATED_DESTINATIONS[kind]}"
+        target = {"Fn::GetAtt": [generated, "Arn"]} if kind == "SQS" else {"Ref": generated}
     actions = {
         "SQS": "sqs:SendMessage",
         "SNS": "sns:publish",
@@ -205,7 +209,9 @@ def invoke_config(
     for outcome in ("OnSuccess", "OnFailure"):
         destination = destinations.get(outcome)
         if isinstance(destination, YMap):
-            _destination_policy(tpl, grants, destination, destinations.key_loc(outcome), outcome)
+            _destination_policy(
+                tpl, grants, destination, destinations.key_loc(outcome), outcome, fn
+            )
             if outcome == "OnFailure":
                 on_failure = _failure_destination(tpl, fn, destination)
     return on_failure, retries
