@@ -28,6 +28,20 @@ from faasguard.model import (
 )
 from faasguard.model.app import Api
 from faasguard.rules import encryption as enc
+from faasguard.rules.encryption_services import (
+    api_cache_unencrypted,
+    function_env_without_cmk,
+    kms_key_rotation_off,
+)
+from faasguard.rules.encryption_stores import (
+    ENC004,
+    bucket_without_cmk,
+    queue_unencrypted,
+    secret_without_cmk,
+    table_without_cmk,
+    topic_without_kms,
+)
+from faasguard.rules.encryption_transit import api_domain_weak_tls, bucket_allows_insecure_transport
 
 CTX = RuleContext(today=date(2026, 11, 28))
 
@@ -62,7 +76,7 @@ def test_enc001_env_without_key_reports_the_environment_key() -> None:
         environment=(EnvVar(name="TABLE", value="t", location=loc(9)),),
         field_locations=(("environment", loc(7)),),
     )
-    found = violations(enc.function_env_without_cmk, app(functions=(fn,)))
+    found = violations(function_env_without_cmk, app(functions=(fn,)))
     assert [(v.resource, v.location.line) for v in found] == [("Fn", 7)]
     assert "TABLE" in found[0].evidence[0]
 
@@ -73,14 +87,14 @@ def test_enc001_key_or_no_environment_passes() -> None:
         id="A", type="t", location=loc(3), environment=env, kms_key=Ref(text="!Ref K", target="K")
     )
     no_env = Function(id="B", type="t", location=loc(3))
-    assert run(enc.function_env_without_cmk, app(functions=(with_key, no_env))) == []
+    assert run(function_env_without_cmk, app(functions=(with_key, no_env))) == []
 
 
 def test_cmk_rules_fire_on_absent_and_service_but_not_on_customer_key() -> None:
     cases = [
-        (enc.bucket_without_cmk, "bucket"),
-        (enc.table_without_cmk, "table"),
-        (enc.secret_without_cmk, "secret"),
+        (bucket_without_cmk, "bucket"),
+        (table_without_cmk, "table"),
+        (secret_without_cmk, "secret"),
     ]
     for rule, kind in cases:
         absent = store(kind, None, "Absent")
@@ -92,7 +106,7 @@ def test_cmk_rules_fire_on_absent_and_service_but_not_on_customer_key() -> None:
 
 
 def test_enc002_ignores_other_store_kinds() -> None:
-    assert run(enc.bucket_without_cmk, app(data_stores=(store("table", None),))) == []
+    assert run(bucket_without_cmk, app(data_stores=(store("table", None),))) == []
 
 
 def test_enc004_disabled_sse_is_medium_and_default_is_low() -> None:
@@ -104,12 +118,12 @@ def test_enc004_disabled_sse_is_medium_and_default_is_low() -> None:
         encryption=Encryption(kind="none", location=loc(6)),
     )
     default = Channel(id="Default", type="q", location=loc(10), kind="queue")
-    found = violations(enc.queue_unencrypted, app(channels=(disabled, default)))
+    found = violations(queue_unencrypted, app(channels=(disabled, default)))
     assert [(v.resource, v.severity, v.location.line) for v in found] == [
         ("Off", Severity.MEDIUM, 6),
         ("Default", None, 10),
     ]
-    assert enc.ENC004.severity is Severity.LOW
+    assert ENC004.severity is Severity.LOW
 
 
 def test_enc005_absent_is_unencrypted_and_aws_managed_is_low() -> None:
@@ -122,7 +136,7 @@ def test_enc005_absent_is_unencrypted_and_aws_managed_is_low() -> None:
         encryption=Encryption(kind="service", key="alias/aws/sns"),
     )
     queue = Channel(id="Q", type="q", location=loc(7), kind="queue")
-    found = violations(enc.topic_without_kms, app(channels=(absent, managed, queue)))
+    found = violations(topic_without_kms, app(channels=(absent, managed, queue)))
     assert [(v.resource, v.severity) for v in found] == [("T1", None), ("T2", Severity.LOW)]
     assert "not encrypted" in found[0].message
 
@@ -154,13 +168,13 @@ def test_enc009_deny_on_secure_transport_false_passes() -> None:
     )
     assert (
         run(
-            enc.bucket_allows_insecure_transport,
+            bucket_allows_insecure_transport,
             app(data_stores=(bucket,), resource_policies=(good,)),
         )
         == []
     )
     found = violations(
-        enc.bucket_allows_insecure_transport, app(data_stores=(bucket,), resource_policies=(bad,))
+        bucket_allows_insecure_transport, app(data_stores=(bucket,), resource_policies=(bad,))
     )
     assert [(v.resource, v.location.line) for v in found] == [("Data", 3)]
 
@@ -174,7 +188,7 @@ def test_enc009_policy_on_unresolved_bucket_is_inconclusive() -> None:
         targets=(Ref(text="!Ref BucketParam"),),
     )
     results = run(
-        enc.bucket_allows_insecure_transport,
+        bucket_allows_insecure_transport,
         app(data_stores=(store("bucket", None),), resource_policies=(policy,)),
     )
     assert len(results) == 1 and isinstance(results[0], Inconclusive)
@@ -199,7 +213,7 @@ def test_enc010_weak_absent_strong_and_unknown_policies() -> None:
             domain("Param", Ref(text="!Ref P")),
         )
     )
-    results = run(enc.api_domain_weak_tls, model)
+    results = run(api_domain_weak_tls, model)
     assert [(type(r).__name__, r.resource) for r in results] == [
         ("Violation", "Weak"),
         ("Violation", "Absent"),
@@ -211,7 +225,7 @@ def test_enc011_rotation_only_for_symmetric_keys() -> None:
     off = Key(id="Off", type="k", location=loc(3))
     on = Key(id="On", type="k", location=loc(3), rotation=True)
     rsa = Key(id="Rsa", type="k", location=loc(3), key_spec="RSA_2048")
-    found = violations(enc.kms_key_rotation_off, app(keys=(off, on, rsa)))
+    found = violations(kms_key_rotation_off, app(keys=(off, on, rsa)))
     assert [v.resource for v in found] == ["Off"]
 
 
@@ -229,7 +243,7 @@ def test_enc012_cache_without_encryption() -> None:
     model = app(
         apis=(api("Plain", True, None), api("Encrypted", True, True), api("NoCache", False, None))
     )
-    assert [v.resource for v in violations(enc.api_cache_unencrypted, model)] == ["Plain"]
+    assert [v.resource for v in violations(api_cache_unencrypted, model)] == ["Plain"]
 
 
 def test_rule_ids_are_in_order_and_in_range() -> None:

@@ -31,7 +31,17 @@ from faasguard.model import (
     Violation,
     VpcConfig,
 )
-from faasguard.rules import hardening as fn_rules
+from faasguard.rules.hardening_code import (
+    deprecated_runtime,
+    no_code_signing,
+    public_layer,
+    runtime_lifecycles,
+)
+from faasguard.rules.hardening_network import (
+    excessive_timeout,
+    function_outside_vpc_with_vpc_resources,
+    public_function_without_concurrency_limit,
+)
 
 CTX = RuleContext(today=date(2026, 11, 28))
 
@@ -62,7 +72,7 @@ def function(ident: str = "Fn", **fields: object) -> Function:
 
 
 def test_fn001_runtime_table_dates_match_aws_docs() -> None:
-    table = fn_rules.runtime_lifecycles()
+    table = runtime_lifecycles()
     # Dates read by hand from the AWS "Lambda runtimes" page.
     assert table["python3.8"].deprecated == date(2024, 10, 14)
     assert table["nodejs18.x"].deprecated == date(2025, 9, 1)
@@ -72,7 +82,7 @@ def test_fn001_runtime_table_dates_match_aws_docs() -> None:
 
 def test_fn001_past_deprecation_is_high_on_the_runtime_key() -> None:
     fn = function(runtime="python3.8", field_locations=(("runtime", loc(6)),))
-    found = violations(fn_rules.deprecated_runtime, app(functions=(fn,)))
+    found = violations(deprecated_runtime, app(functions=(fn,)))
     assert [(v.location.line, v.severity, v.key) for v in found] == [(6, None, "python3.8")]
     assert "deprecated (deprecation date 2024-10-14)" in found[0].message
 
@@ -80,7 +90,7 @@ def test_fn001_past_deprecation_is_high_on_the_runtime_key() -> None:
 def test_fn001_within_90_days_is_low_and_says_soon() -> None:
     fn = function(runtime="nodejs22.x")  # deprecated 2027-04-30
     found = violations(
-        fn_rules.deprecated_runtime, app(functions=(fn,)), RuleContext(today=date(2027, 2, 1))
+        deprecated_runtime, app(functions=(fn,)), RuleContext(today=date(2027, 2, 1))
     )
     assert [v.severity for v in found] == [Severity.LOW]
     assert "deprecated soon" in found[0].message
@@ -88,11 +98,9 @@ def test_fn001_within_90_days_is_low_and_says_soon() -> None:
 
 def test_fn001_day_before_the_window_and_current_runtimes_pass() -> None:
     early = RuleContext(today=date(2027, 1, 29))  # 91 days before 2027-04-30
-    assert not run(
-        fn_rules.deprecated_runtime, app(functions=(function(runtime="nodejs22.x"),)), early
-    )
+    assert not run(deprecated_runtime, app(functions=(function(runtime="nodejs22.x"),)), early)
     model = app(functions=(function(runtime="python3.13"), function("B", runtime="nodejs24.x")))
-    assert not run(fn_rules.deprecated_runtime, model)
+    assert not run(deprecated_runtime, model)
 
 
 def test_fn001_unknown_runtime_or_image_says_nothing_and_ref_is_inconclusive() -> None:
@@ -103,7 +111,7 @@ def test_fn001_unknown_runtime_or_image_says_nothing_and_ref_is_inconclusive() -
             function("C", runtime=Ref(text="!Ref Runtime")),
         )
     )
-    results = run(fn_rules.deprecated_runtime, model)
+    results = run(deprecated_runtime, model)
     assert [(type(r), r.resource) for r in results] == [(Inconclusive, "C")]
 
 
@@ -130,7 +138,7 @@ def rest_api(function_id: str, authorizer: Authorizer | None = None) -> Api:
 
 def test_fn002_api_backed_function_without_reserved_concurrency() -> None:
     model = app(functions=(function(),), apis=(rest_api("Fn"),))
-    found = violations(fn_rules.public_function_without_concurrency_limit, model)
+    found = violations(public_function_without_concurrency_limit, model)
     assert [(v.resource, v.location.line, v.severity) for v in found] == [("Fn", 3, None)]
     assert found[0].evidence == ("invoked by REST API Api: GET /",)
 
@@ -138,7 +146,7 @@ def test_fn002_api_backed_function_without_reserved_concurrency() -> None:
 def test_fn002_authenticated_routes_only_is_low() -> None:
     cognito = Authorizer(name="Pool", kind="COGNITO", location=loc(25))
     model = app(functions=(function(),), apis=(rest_api("Fn", cognito),))
-    found = violations(fn_rules.public_function_without_concurrency_limit, model)
+    found = violations(public_function_without_concurrency_limit, model)
     assert [v.severity for v in found] == [Severity.LOW]
 
 
@@ -156,7 +164,7 @@ def test_fn002_url_event_and_permission_exposures() -> None:
         functions=(function("A", url=url), function("B", events=(event,)), function("C")),
         permissions=(perm,),
     )
-    found = violations(fn_rules.public_function_without_concurrency_limit, model)
+    found = violations(public_function_without_concurrency_limit, model)
     assert sorted(v.resource for v in found) == ["A", "B", "C"]
 
 
@@ -170,7 +178,7 @@ def test_fn002_limit_set_or_not_exposed_passes_and_ref_is_inconclusive() -> None
         ),
         apis=(rest_api("A"), rest_api("B")),
     )
-    results = run(fn_rules.public_function_without_concurrency_limit, model)
+    results = run(public_function_without_concurrency_limit, model)
     assert [(type(r), r.resource) for r in results] == [(Inconclusive, "B")]
 
 
@@ -187,7 +195,7 @@ def test_fn003_timeout_behind_api_and_above_maximum() -> None:
         ),
         apis=(rest_api("Fn"), rest_api("Ok")),
     )
-    found = violations(fn_rules.excessive_timeout, model)
+    found = violations(excessive_timeout, model)
     assert [(v.resource, v.location.line, v.key) for v in found] == [
         ("Fn", 7, "behind-api"),
         ("Batch", 7, "above-maximum"),
@@ -199,7 +207,7 @@ def test_fn003_string_timeout_and_ref() -> None:
         functions=(function("S", timeout="120"), function("R", timeout=Ref(text="!Ref T"))),
         apis=(rest_api("S"), rest_api("R")),
     )
-    results = run(fn_rules.excessive_timeout, model)
+    results = run(excessive_timeout, model)
     assert [(type(r), r.resource) for r in results] == [(Violation, "S"), (Inconclusive, "R")]
 
 
@@ -214,7 +222,7 @@ def test_fn004_code_signing() -> None:
             function("C", package_type="Image"),
         )
     )
-    found = violations(fn_rules.no_code_signing, model)
+    found = violations(no_code_signing, model)
     assert [v.resource for v in found] == ["A"]
 
 
@@ -246,7 +254,7 @@ def test_fn005_env_or_connect_grant_to_database_without_vpc() -> None:
         roles=(role,),
         resource_types=(("Db", "AWS::RDS::DBCluster"), ("Tbl", "AWS::DynamoDB::Table")),
     )
-    found = violations(fn_rules.function_outside_vpc_with_vpc_resources, model)
+    found = violations(function_outside_vpc_with_vpc_resources, model)
     assert [(v.resource, v.evidence) for v in found] == [
         ("A", ("environment variable DB_HOST refers to AWS::RDS::DBCluster Db",)),
         ("B", ("role BRole may connect to AWS::RDS::DBCluster Db",)),
@@ -265,7 +273,7 @@ def test_fn005_data_api_grant_is_not_a_vpc_need() -> None:
         roles=(role,),
         resource_types=(("Db", "AWS::RDS::DBCluster"),),
     )
-    assert not run(fn_rules.function_outside_vpc_with_vpc_resources, model)
+    assert not run(function_outside_vpc_with_vpc_resources, model)
 
 
 def layer_policy(*statements: PolicyStatement) -> ResourcePolicy:
@@ -291,9 +299,9 @@ def test_fn006_public_layer_and_its_safe_variants() -> None:
         principals=(Principal(kind="AWS", value="123456789012"),), location=loc(34)
     )
     model = app(resource_policies=(layer_policy(public, aws_star, org, account),))
-    found = violations(fn_rules.public_layer, model)
+    found = violations(public_layer, model)
     assert [v.location.line for v in found] == [31, 32]
     bucket = ResourcePolicy(
         id="B", type="x", location=loc(1), target_kind="bucket", statements=(public,)
     )
-    assert not run(fn_rules.public_layer, app(resource_policies=(bucket,)))
+    assert not run(public_layer, app(resource_policies=(bucket,)))

@@ -28,6 +28,30 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.rules import logging as log
+from faasguard.rules.logging_apis import (
+    api_data_trace_on,
+    api_without_access_logs,
+    graphql_api_without_tracing,
+    rest_api_without_execution_logs,
+    rest_api_without_tracing,
+)
+from faasguard.rules.logging_audit import (
+    state_machine_without_logging,
+    state_machine_without_tracing,
+    trail_weak,
+)
+from faasguard.rules.logging_failures import (
+    async_function_without_failure_destination,
+    event_source_mapping_without_failure_destination,
+    eventbridge_target_without_dlq,
+    queue_without_dlq,
+    subscription_without_dlq,
+)
+from faasguard.rules.logging_functions import (
+    function_log_retention,
+    function_without_tracing,
+    log_group_without_retention,
+)
 
 CTX = RuleContext(today=date(2026, 11, 28))
 
@@ -69,7 +93,7 @@ def test_log001_only_active_passes() -> None:
             fn("Param", tracing=Ref(text="!Ref Mode")),
         )
     )
-    assert fired(log.function_without_tracing, model) == [
+    assert fired(function_without_tracing, model) == [
         ("Violation", "Pass", 3),
         ("Violation", "Unset", 3),
         ("Inconclusive", "Param", 3),
@@ -83,7 +107,7 @@ def test_log002_matches_the_ws1004_passing_shapes() -> None:
     configured = (fn(log_group=Ref(text="!Ref Logs", target="Logs")), group("custom"))
     for function, log_group in (literal, sub, sub_vars, configured):
         model = app(functions=(function,), log_groups=(log_group,))
-        assert run(log.function_log_retention, model) == [], log_group
+        assert run(function_log_retention, model) == [], log_group
 
 
 def test_log002_fails_without_group_or_without_retention() -> None:
@@ -95,12 +119,12 @@ def test_log002_fails_without_group_or_without_retention() -> None:
         functions=(fn(),), log_groups=(group(Ref(text="/aws/lambda/${Other}", target="Other")),)
     )
     for model in (missing, no_retention, other_function):
-        assert fired(log.function_log_retention, model) == [("Violation", "Fn", 3)]
+        assert fired(function_log_retention, model) == [("Violation", "Fn", 3)]
 
 
 def test_log002_external_configured_group_is_inconclusive() -> None:
     model = app(functions=(fn(log_group="/shared/logs"),))
-    results = run(log.function_log_retention, model)
+    results = run(function_log_retention, model)
     assert len(results) == 1 and isinstance(results[0], Inconclusive)
 
 
@@ -109,7 +133,7 @@ def test_log016_skips_groups_that_log002_reports() -> None:
     other = group("/app/audit", None, "Audit")
     kept = group("/app/kept", 30, "Kept")
     model = app(functions=(fn(),), log_groups=(function_group, other, kept))
-    assert fired(log.log_group_without_retention, model) == [("Violation", "Audit", 20)]
+    assert fired(log_group_without_retention, model) == [("Violation", "Audit", 20)]
 
 
 def test_log006_async_events_and_permissions_need_a_failure_destination() -> None:
@@ -134,7 +158,7 @@ def test_log006_async_events_and_permissions_need_a_failure_destination() -> Non
         ),
         permissions=(permission,),
     )
-    assert fired(log.async_function_without_failure_destination, model) == [
+    assert fired(async_function_without_failure_destination, model) == [
         ("Violation", "A", 3),
         ("Violation", "D", 3),
     ]
@@ -161,7 +185,7 @@ def test_log007_streams_need_on_failure_sqs_does_not() -> None:
             mapping("Param", Ref(text="!Ref SourceArn")),
         ),
     )
-    assert fired(log.event_source_mapping_without_failure_destination, model) == [
+    assert fired(event_source_mapping_without_failure_destination, model) == [
         ("Violation", "Kin", 40),
         ("Violation", "Ddb", 40),
         ("Inconclusive", "Param", 40),
@@ -179,7 +203,7 @@ def test_log008_a_dead_letter_queue_itself_is_not_reported() -> None:
     dlq = Channel(id="DLQ", type="q", location=loc(9), kind="queue")
     lonely = Channel(id="Lonely", type="q", location=loc(12), kind="queue")
     model = app(channels=(main, dlq, lonely))
-    assert fired(log.queue_without_dlq, model) == [("Violation", "Lonely", 12)]
+    assert fired(queue_without_dlq, model) == [("Violation", "Lonely", 12)]
 
 
 def test_log009_and_log010_report_each_missing_dlq() -> None:
@@ -194,14 +218,14 @@ def test_log009_and_log010_report_each_missing_dlq() -> None:
             dead_letter_target="arn:aws:sqs:us-east-1:1:dlq",
         ),
     )
-    assert fired(log.subscription_without_dlq, app(subscriptions=subs)) == [("Violation", "S", 3)]
+    assert fired(subscription_without_dlq, app(subscriptions=subs)) == [("Violation", "S", 3)]
     targets = (
         RuleTarget(id="Lambda1", arn="arn:1", location=loc(12)),
         RuleTarget(id="Lambda2", arn="arn:2", location=loc(14), dead_letter_target="q"),
         RuleTarget(id="Lambda3", arn="arn:3", location=loc(18)),
     )
     rule = EventRule(id="Rule", type="r", location=loc(3), targets=targets)
-    results = run(log.eventbridge_target_without_dlq, app(event_rules=(rule,)))
+    results = run(eventbridge_target_without_dlq, app(event_rules=(rule,)))
     assert [(r.location.line, r.key) for r in results if isinstance(r, Violation)] == [
         (12, "Lambda1"),
         (18, "Lambda3"),
@@ -223,14 +247,14 @@ def test_api_rules_respect_protocols() -> None:
         data_trace=True,
     )
     model = app(apis=(rest, http, graph, logged))
-    assert fired(log.api_without_access_logs, model) == [
+    assert fired(api_without_access_logs, model) == [
         ("Violation", "Rest", 3),
         ("Violation", "Http", 9),
     ]
-    assert fired(log.rest_api_without_tracing, model) == [("Violation", "Rest", 3)]
-    assert fired(log.rest_api_without_execution_logs, model) == [("Violation", "Rest", 3)]
-    assert fired(log.graphql_api_without_tracing, model) == [("Violation", "Graph", 15)]
-    assert fired(log.api_data_trace_on, model) == [("Violation", "Logged", 20)]
+    assert fired(rest_api_without_tracing, model) == [("Violation", "Rest", 3)]
+    assert fired(rest_api_without_execution_logs, model) == [("Violation", "Rest", 3)]
+    assert fired(graphql_api_without_tracing, model) == [("Violation", "Graph", 15)]
+    assert fired(api_data_trace_on, model) == [("Violation", "Logged", 20)]
 
 
 def test_state_machine_rules() -> None:
@@ -238,8 +262,8 @@ def test_state_machine_rules() -> None:
     good = StateMachine(id="Good", type="s", location=loc(3), tracing=True, logging_level="ERROR")
     off = StateMachine(id="Off", type="s", location=loc(3), tracing=False, logging_level="OFF")
     model = app(state_machines=(bare, good, off))
-    assert [r[1] for r in fired(log.state_machine_without_tracing, model)] == ["Bare", "Off"]
-    assert [r[1] for r in fired(log.state_machine_without_logging, model)] == ["Bare", "Off"]
+    assert [r[1] for r in fired(state_machine_without_tracing, model)] == ["Bare", "Off"]
+    assert [r[1] for r in fired(state_machine_without_logging, model)] == ["Bare", "Off"]
 
 
 def test_log014_lists_every_weakness_in_one_finding() -> None:
@@ -260,7 +284,7 @@ def test_log014_lists_every_weakness_in_one_finding() -> None:
         log_file_validation=True,
         kms_key="K",
     )
-    results = run(log.trail_weak, app(trails=(weak, strong, unknown)))
+    results = run(trail_weak, app(trails=(weak, strong, unknown)))
     assert [(type(r).__name__, r.resource) for r in results] == [
         ("Violation", "Weak"),
         ("Inconclusive", "Param"),

@@ -18,7 +18,6 @@ from faasguard.iam.principals import (
 )
 from faasguard.model import (
     App,
-    Framework,
     Inconclusive,
     Permission,
     Pillar,
@@ -30,14 +29,19 @@ from faasguard.model import (
     Severity,
     Violation,
 )
+from faasguard.rules._helpers import stores, unresolved
+from faasguard.rules._references import (
+    CFN_ONLY,
+    CWE_306,
+    CWE_441,
+    CWE_732,
+    OWASP_AUTH,
+    OWASP_DEPLOY_CONFIG,
+    WA_DATA,
+    WA_SHARE,
+)
 from faasguard.rules._registry import rule
 
-_CFN = (Framework.CLOUDFORMATION,)
-_OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
-_WA_SHARE = "AWS Well-Architected SEC03-BP09 Share resources securely with a third party"
-_WA_DATA = "AWS Well-Architected SEC08-BP04 Enforce access control"
-_CWE_732 = "CWE-732: Incorrect Permission Assignment for Critical Resource"
-_CWE_441 = "CWE-441: Unintended Proxy or Intermediary ('Confused Deputy')"
 _PUBLIC_ACLS = frozenset({"PublicRead", "PublicReadWrite", "AuthenticatedRead"})
 
 
@@ -53,8 +57,8 @@ API009 = RuleInfo(
     remediation="Name the caller: a service principal plus `SourceArn` (and `SourceAccount`), "
     "an account id, or `PrincipalOrgID` for an organisation. Function URLs: use "
     "`AuthType: AWS_IAM` (see API002).",
-    frameworks=_CFN,
-    references=(_OWASP_CONFIG, _WA_SHARE, _CWE_732),
+    frameworks=CFN_ONLY,
+    references=(OWASP_DEPLOY_CONFIG, WA_SHARE, CWE_732),
     equivalents=(
         "checkov:CKV_AWS_301",
         "kics:1d6e16f1",
@@ -113,8 +117,8 @@ API010 = RuleInfo(
     "SourceAccount even when SourceArn names the bucket.",
     remediation="Add `SourceArn` (the bucket, topic, rule or `arn:aws:execute-api:...` of your "
     "API) and `SourceAccount: !Ref AWS::AccountId` to the `AWS::Lambda::Permission`.",
-    frameworks=_CFN,
-    references=(_OWASP_CONFIG, _WA_SHARE, _CWE_441),
+    frameworks=CFN_ONLY,
+    references=(OWASP_DEPLOY_CONFIG, WA_SHARE, CWE_441),
     equivalents=("checkov:CKV_AWS_364", "trivy:AWS-0067"),
     example="Perm:\n  Type: AWS::Lambda::Permission\n  Properties:\n"
     "    Action: lambda:InvokeFunction\n    FunctionName: !Ref Fn\n"
@@ -167,8 +171,8 @@ API011 = RuleInfo(
     remediation="Name the principals (accounts, roles, service principals), or keep `*` and add "
     "a condition: `aws:SourceArn`/`aws:SourceAccount` for services, `aws:PrincipalOrgID` for an "
     "organisation, `aws:SourceVpce`/`aws:SourceIp` for networks.",
-    frameworks=_CFN,
-    references=(_OWASP_CONFIG, _WA_SHARE, _CWE_732),
+    frameworks=CFN_ONLY,
+    references=(OWASP_DEPLOY_CONFIG, WA_SHARE, CWE_732),
     equivalents=(
         "cfn_nag:F16",
         "cfn_nag:F18",
@@ -259,11 +263,8 @@ API013 = RuleInfo(
     "do (invoke functions, read buckets, write tables) is public.",
     remediation="Set `AllowUnauthenticatedIdentities: false` on the "
     "`AWS::Cognito::IdentityPool`, or keep the guest role to the minimum a visitor needs.",
-    frameworks=_CFN,
-    references=(
-        "OWASP Serverless Top 10: SAS-2 Broken Authentication",
-        "CWE-306: Missing Authentication for Critical Function",
-    ),
+    frameworks=CFN_ONLY,
+    references=(OWASP_AUTH, CWE_306),
     equivalents=(
         "checkov:CKV_AWS_366",
         "cfn_nag:W57",
@@ -283,10 +284,8 @@ def identity_pool_guest_access(app: App, ctx: RuleContext) -> Iterator[RuleResul
     for pool in app.identity_pools:
         location = pool.at("allow_unauthenticated")
         if isinstance(pool.allow_unauthenticated, Ref):
-            yield Inconclusive(
-                resource=pool.id,
-                location=location,
-                reason=f"AllowUnauthenticatedIdentities is {pool.allow_unauthenticated.text}",
+            yield unresolved(
+                pool.id, location, "AllowUnauthenticatedIdentities", pool.allow_unauthenticated
             )
         elif pool.allow_unauthenticated is True:
             yield Violation(
@@ -311,8 +310,8 @@ API015 = RuleInfo(
     remediation="Remove `AccessControl` (or use `Private`) and set all four "
     "`PublicAccessBlockConfiguration` settings to true; serve public content through "
     "CloudFront with origin access control instead.",
-    frameworks=_CFN,
-    references=(_OWASP_CONFIG, _WA_DATA, _CWE_732),
+    frameworks=CFN_ONLY,
+    references=(OWASP_DEPLOY_CONFIG, WA_DATA, CWE_732),
     equivalents=(
         "checkov:CKV_AWS_53",
         "checkov:CKV_AWS_54",
@@ -329,9 +328,7 @@ API015 = RuleInfo(
 
 @rule(API015)
 def public_s3_bucket_acl(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
-    for store in app.data_stores:
-        if store.kind != "bucket":
-            continue
+    for store in stores(app, "bucket"):
         if isinstance(store.public_acl, str) and store.public_acl in _PUBLIC_ACLS:
             yield Violation(
                 resource=store.id,
@@ -343,10 +340,11 @@ def public_s3_bucket_acl(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
                 key="acl",
             )
         if isinstance(store.public_access_blocked, Ref):
-            yield Inconclusive(
-                resource=store.id,
-                location=store.at("public_access_blocked"),
-                reason=f"public access block is {store.public_access_blocked.text}",
+            yield unresolved(
+                store.id,
+                store.at("public_access_blocked"),
+                "public access block",
+                store.public_access_blocked,
             )
         elif store.public_access_blocked is False:
             yield Violation(

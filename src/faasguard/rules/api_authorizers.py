@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from faasguard.model import (
     App,
     Authorizer,
-    Framework,
     Pillar,
     RuleContext,
     RuleInfo,
@@ -16,11 +15,8 @@ from faasguard.model import (
     Severity,
     Violation,
 )
+from faasguard.rules._references import CWE_287, OWASP_AUTH, SAM_ONLY
 from faasguard.rules._registry import rule
-
-_OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
-_CWE_287 = "CWE-287: Improper Authentication"
-
 
 API012 = RuleInfo(
     id="API012",
@@ -35,8 +31,8 @@ API012 = RuleInfo(
     remediation="SAM HttpApi: `JwtConfiguration: {issuer: <url>, audience: [<client id>]}`. "
     "CloudFormation: `JwtConfiguration.Issuer` and `Audience` on the `AWS::ApiGatewayV2::"
     "Authorizer`; `ProviderARNs` on a COGNITO_USER_POOLS `AWS::ApiGateway::Authorizer`.",
-    frameworks=(Framework.SAM,),
-    references=(_OWASP_AUTH, _CWE_287),
+    frameworks=SAM_ONLY,
+    references=(OWASP_AUTH, CWE_287),
     example="Auth:\n  Authorizers:\n    Jwt:\n      JwtConfiguration:\n"
     "        issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc",
     fixed_example="Auth:\n  Authorizers:\n    Jwt:\n      JwtConfiguration:\n"

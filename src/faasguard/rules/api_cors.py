@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from faasguard.model import (
     App,
     Cors,
-    Framework,
-    Inconclusive,
-    Location,
     Pillar,
     Ref,
     RuleContext,
@@ -20,10 +17,10 @@ from faasguard.model import (
     Severity,
     Violation,
 )
+from faasguard.rules._helpers import unresolved
+from faasguard.rules._references import CWE_942, OWASP_DEPLOY_CONFIG, SAM_ONLY
 from faasguard.rules._registry import rule
 
-_OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
-_CWE_942 = "CWE-942: Permissive Cross-domain Policy with Untrusted Domains"
 #: origins that match any site: ``*``, the opaque ``null`` origin, a whole scheme
 _ANY_ORIGIN = re.compile(r"\*|null|https?://\*")
 
@@ -65,12 +62,6 @@ def _unknown_origin(cors: Cors) -> Ref | None:
     return next((o for o in cors.allow_origins if isinstance(o, Ref)), None)
 
 
-def _inconclusive(site: _CorsSite, location: Location, value: Ref) -> Inconclusive:
-    return Inconclusive(
-        resource=site.resource, location=location, reason=f"CORS setting is {value.text}"
-    )
-
-
 API003 = RuleInfo(
     id="API003",
     name="cors-any-origin",
@@ -85,8 +76,8 @@ API003 = RuleInfo(
     "\"'https://app.example.com'\"` (or `AllowOrigin`); SAM HttpApi / function URL: "
     "`AllowOrigins: [https://app.example.com]`. CloudFormation: the same on "
     "`AWS::ApiGatewayV2::Api.CorsConfiguration` / `AWS::Lambda::Url.Cors`.",
-    frameworks=(Framework.SAM,),
-    references=(_OWASP_CONFIG, _CWE_942),
+    frameworks=SAM_ONLY,
+    references=(OWASP_DEPLOY_CONFIG, CWE_942),
     equivalents=("checkov:CKV2_AWS_75", "prowler:awslambda_function_url_cors_policy"),
     example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    Cors: \"'*'\"",
     fixed_example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n"
@@ -104,7 +95,7 @@ def cors_any_origin(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
         if not wildcard:
             unknown = _unknown_origin(cors)
             if unknown is not None:
-                yield _inconclusive(site, cors.location, unknown)
+                yield unresolved(site.resource, cors.location, "CORS setting", unknown)
             continue
         if cors.allow_credentials is True:
             continue  # API004 reports the worse case
@@ -130,8 +121,8 @@ API004 = RuleInfo(
     remediation="List exact origins when credentials are allowed, or drop `AllowCredentials`. "
     "SAM function URL / HttpApi: `AllowOrigins: [https://app.example.com]`; SAM Api: "
     "`Cors.AllowOrigin: \"'https://app.example.com'\"`.",
-    frameworks=(Framework.SAM,),
-    references=(_OWASP_CONFIG, _CWE_942, "CWE-346: Origin Validation Error"),
+    frameworks=SAM_ONLY,
+    references=(OWASP_DEPLOY_CONFIG, CWE_942, "CWE-346: Origin Validation Error"),
     example="FunctionUrlConfig:\n  AuthType: NONE\n  Cors:\n    AllowOrigins: ['*']\n"
     "    AllowCredentials: true",
     fixed_example="FunctionUrlConfig:\n  AuthType: NONE\n  Cors:\n"
@@ -148,7 +139,7 @@ def cors_any_origin_with_credentials(app: App, ctx: RuleContext) -> Iterator[Rul
         if not wildcard or cors.allow_credentials is None or cors.allow_credentials is False:
             continue
         if isinstance(cors.allow_credentials, Ref):
-            yield _inconclusive(site, cors.location, cors.allow_credentials)
+            yield unresolved(site.resource, cors.location, "CORS setting", cors.allow_credentials)
             continue
         yield Violation(
             resource=site.resource,

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from faasguard.model import (
     Api,
     App,
-    Authorizer,
     Framework,
     Inconclusive,
     Pillar,
@@ -26,18 +25,22 @@ from faasguard.model import (
     Value,
     Violation,
 )
+from faasguard.rules._helpers import unauthorized, unresolved
+from faasguard.rules._references import (
+    CFN_ONLY,
+    CWE_287,
+    CWE_306,
+    OWASP_AUTH,
+    OWASP_DOS,
+    OWASP_INJECTION,
+    SAM_CFN,
+    SAM_ONLY,
+    WA_INSPECT,
+    WA_LEAST_PRIVILEGE,
+    WA_THROTTLE,
+)
 from faasguard.rules._registry import rule
 
-_SAM_CFN = (Framework.SAM, Framework.CLOUDFORMATION)
-_OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
-_OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
-_OWASP_DOS = "OWASP Serverless Top 10: SAS-8 Denial of Service & Financial Resource Exhaustion"
-_OWASP_INJECTION = "OWASP Serverless Top 10: SAS-1 Function Event-Data Injection"
-_WA_ACCESS = "AWS Well-Architected SEC03-BP02 Grant least privilege access"
-_WA_INSPECT = "AWS Well-Architected SEC05-BP03 Implement inspection-based protection"
-_WA_THROTTLE = "AWS Well-Architected REL05-BP02 Throttle requests"
-_CWE_306 = "CWE-306: Missing Authentication for Critical Function"
-_CWE_287 = "CWE-287: Improper Authentication"
 #: methods that carry a request body API Gateway can validate
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY"})
 
@@ -61,10 +64,6 @@ def _is_callable_route(api: Api, route: Route) -> bool:
     return route.method != "OPTIONS"
 
 
-def _unauthorized(authorizer: Authorizer | None) -> bool:
-    return authorizer is None or authorizer.kind == "NONE"
-
-
 API001 = RuleInfo(
     id="API001",
     name="route-without-authorization",
@@ -79,8 +78,8 @@ API001 = RuleInfo(
     "COGNITO_USER_POOLS/CUSTOM/AWS_IAM on the `AWS::ApiGateway::Method`, `AuthorizationType` "
     "JWT/CUSTOM/AWS_IAM on the `AWS::ApiGatewayV2::Route`. A route meant to be public: suppress "
     "with a reason.",
-    frameworks=_SAM_CFN,
-    references=(_OWASP_AUTH, _WA_ACCESS, _CWE_306),
+    frameworks=SAM_CFN,
+    references=(OWASP_AUTH, WA_LEAST_PRIVILEGE, CWE_306),
     equivalents=(
         "checkov:CKV_AWS_59",
         "checkov:CKV_AWS_309",
@@ -109,7 +108,7 @@ def route_without_authorization(app: App, ctx: RuleContext) -> Iterator[RuleResu
                 reason=f"API {api.id}: routes defined in its OpenAPI definition are not analysed",
             )
         for route in api.routes:
-            if not _is_callable_route(api, route) or not _unauthorized(route.authorizer):
+            if not _is_callable_route(api, route) or not unauthorized(route.authorizer):
                 continue
             if route.api_key_required is True:
                 continue  # API005 reports key-only routes
@@ -140,8 +139,8 @@ API002 = RuleInfo(
     remediation="SAM: `FunctionUrlConfig.AuthType: AWS_IAM`. CloudFormation: `AuthType: AWS_IAM` "
     "on the `AWS::Lambda::Url` (and drop the public `AWS::Lambda::Permission`). For a public "
     "endpoint, put API Gateway with an authorizer and throttling in front instead.",
-    frameworks=_SAM_CFN,
-    references=(_OWASP_AUTH, _WA_ACCESS, _CWE_306),
+    frameworks=SAM_CFN,
+    references=(OWASP_AUTH, WA_LEAST_PRIVILEGE, CWE_306),
     equivalents=("checkov:CKV_AWS_258", "prowler:awslambda_function_url_public"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n"
     "    FunctionUrlConfig:\n      AuthType: NONE",
@@ -159,9 +158,7 @@ def function_url_public(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
         if url is None:
             continue
         if isinstance(url.auth_type, Ref):
-            yield Inconclusive(
-                resource=fn.id, location=url.location, reason=f"AuthType is {url.auth_type.text}"
-            )
+            yield unresolved(fn.id, url.location, "AuthType", url.auth_type)
         elif url.auth_type == "NONE":
             yield Violation(
                 resource=fn.id,
@@ -186,8 +183,8 @@ API005 = RuleInfo(
     remediation="Keep the key for metering if needed, and add an authorizer: SAM "
     "`Auth.DefaultAuthorizer` or the event's `Auth.Authorizer`; CloudFormation "
     "`AuthorizationType` COGNITO_USER_POOLS/CUSTOM/AWS_IAM on the method.",
-    frameworks=(Framework.SAM,),
-    references=(_OWASP_AUTH, _CWE_287),
+    frameworks=SAM_ONLY,
+    references=(OWASP_AUTH, CWE_287),
     example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod\n"
     "    Auth:\n      ApiKeyRequired: true",
     fixed_example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod\n"
@@ -200,7 +197,7 @@ API005 = RuleInfo(
 def api_key_only(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
     for api in app.apis:
         for route in api.routes:
-            if not _is_callable_route(api, route) or not _unauthorized(route.authorizer):
+            if not _is_callable_route(api, route) or not unauthorized(route.authorizer):
                 continue
             if route.api_key_required is True:
                 yield Violation(
@@ -227,8 +224,8 @@ API006 = RuleInfo(
     "ThrottlingRateLimit: N, ThrottlingBurstLimit: N}]`, or a usage plan with `Throttle`. "
     "SAM HttpApi: `DefaultRouteSettings: {ThrottlingRateLimit: N, ThrottlingBurstLimit: N}`. "
     "CloudFormation: the same on `AWS::ApiGateway::Stage` / `AWS::ApiGatewayV2::Stage`.",
-    frameworks=(Framework.SAM,),
-    references=(_OWASP_DOS, _WA_THROTTLE, "CWE-770: Allocation of Resources Without Limits"),
+    frameworks=SAM_ONLY,
+    references=(OWASP_DOS, WA_THROTTLE, "CWE-770: Allocation of Resources Without Limits"),
     equivalents=("serverless-rules:ES2003", "cdk-nag:Serverless-APIGWDefaultThrottling"),
     example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod",
     fixed_example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod\n"
@@ -253,11 +250,7 @@ def missing_throttling(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
             continue
         unknown = [v for v in limits if isinstance(v, Ref)]
         if unknown:
-            yield Inconclusive(
-                resource=api.id,
-                location=api.at("throttling"),
-                reason=f"throttling limit is {unknown[0].text}",
-            )
+            yield unresolved(api.id, api.at("throttling"), "throttling limit", unknown[0])
             continue
         yield Violation(
             resource=api.id,
@@ -283,8 +276,8 @@ API007 = RuleInfo(
     remediation="CloudFormation: an `AWS::ApiGateway::RequestValidator` with "
     "`ValidateRequestBody: true` referenced by the method's `RequestValidatorId` (with a "
     "`RequestModels` schema).",
-    frameworks=(Framework.CLOUDFORMATION,),
-    references=(_OWASP_INJECTION, "CWE-20: Improper Input Validation"),
+    frameworks=CFN_ONLY,
+    references=(OWASP_INJECTION, "CWE-20: Improper Input Validation"),
     equivalents=("checkov:CKV2_AWS_53", "cdk-nag:AwsSolutions-APIG2"),
     example="Post:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    HttpMethod: POST",
     fixed_example="Post:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    HttpMethod: POST\n"
@@ -303,10 +296,8 @@ def no_request_validation(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
             if route.method not in _BODY_METHODS or route.request_validation is True:
                 continue
             if isinstance(route.request_validation, Ref):
-                yield Inconclusive(
-                    resource=api.id,
-                    location=route.location,
-                    reason=f"request validator is {route.request_validation.text}",
+                yield unresolved(
+                    api.id, route.location, "request validator", route.request_validation
                 )
                 continue
             yield Violation(
@@ -330,8 +321,8 @@ API008 = RuleInfo(
     remediation="Add an `AWS::WAFv2::WebACL` (scope REGIONAL) and an "
     "`AWS::WAFv2::WebACLAssociation` whose ResourceArn is the API stage "
     "(`arn:aws:apigateway:<region>::/restapis/<id>/stages/<stage>`).",
-    frameworks=(Framework.CLOUDFORMATION,),
-    references=(_OWASP_INJECTION, _WA_INSPECT),
+    frameworks=CFN_ONLY,
+    references=(OWASP_INJECTION, WA_INSPECT),
     equivalents=(
         "checkov:CKV2_AWS_29",
         "kics:fcbf9019",
@@ -353,11 +344,7 @@ def no_waf(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
         if api.protocol != "REST" or api.waf_acl is not None or api.endpoint_type == "PRIVATE":
             continue
         if isinstance(api.endpoint_type, Ref):
-            yield Inconclusive(
-                resource=api.id,
-                location=api.at("endpoint_type"),
-                reason=f"endpoint type is {api.endpoint_type.text}",
-            )
+            yield unresolved(api.id, api.at("endpoint_type"), "endpoint type", api.endpoint_type)
             continue
         yield Violation(
             resource=api.id,

@@ -9,7 +9,6 @@ from faasguard.iam import managed, privesc, trust
 from faasguard.iam.grants import parameter_names, role_owner, role_statements
 from faasguard.model import (
     App,
-    Framework,
     Function,
     Inconclusive,
     ManagedPolicyRef,
@@ -25,10 +24,8 @@ from faasguard.model import (
     Text,
     Violation,
 )
+from faasguard.rules._references import CWE_269, OWASP_PRIVILEGE, SAM_CFN, WA_LEAST_PRIVILEGE
 from faasguard.rules._registry import rule
-from faasguard.rules.iam_statements import CWE_269, OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE
-
-_SAM_CFN = (Framework.SAM, Framework.CLOUDFORMATION)
 
 
 def _function_roles(app: App) -> Iterator[Role]:
@@ -63,7 +60,7 @@ IAM004 = RuleInfo(
     remediation="Detach the policy. SAM: replace the name in `Policies` with policy templates "
     "or statements for the actions the function calls. CloudFormation: remove the ARN from "
     "`ManagedPolicyArns` and add a scoped inline policy.",
-    frameworks=_SAM_CFN,
+    frameworks=SAM_CFN,
     references=(OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE, CWE_269),
     equivalents=(
         "cfn_nag:W43",
@@ -115,7 +112,7 @@ IAM005 = RuleInfo(
     remediation="SAM: replace the policy name in `Policies` with a policy template "
     "(S3CrudPolicy, DynamoDBCrudPolicy...) or statements. CloudFormation: remove it from "
     "`ManagedPolicyArns` and add a scoped inline policy.",
-    frameworks=_SAM_CFN,
+    frameworks=SAM_CFN,
     references=(OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE, CWE_269),
     equivalents=("cdk-nag:AwsSolutions-IAM4",),
     example="Policies:\n  - AmazonDynamoDBFullAccess",
@@ -154,7 +151,7 @@ IAM006 = RuleInfo(
     remediation="Remove the permissions the function does not call. When it must manage IAM or "
     "Lambda, name the exact roles/functions in Resource, add conditions (iam:PassedToService) "
     "and set a permissions boundary on the roles it creates.",
-    frameworks=_SAM_CFN,
+    frameworks=SAM_CFN,
     references=(
         OWASP_PRIVILEGE,
         WA_LEAST_PRIVILEGE,
@@ -228,7 +225,7 @@ IAM008 = RuleInfo(
     "radius to what that function does.",
     remediation="SAM: drop `Role` and let SAM generate a role per function from `Policies`. "
     "CloudFormation: one AWS::IAM::Role per function with only that function's statements.",
-    frameworks=_SAM_CFN,
+    frameworks=SAM_CFN,
     references=(
         OWASP_PRIVILEGE,
         WA_LEAST_PRIVILEGE,
@@ -279,7 +276,7 @@ IAM010 = RuleInfo(
     remediation="Trust only the service that runs the role (Service: lambda.amazonaws.com). For "
     "a real cross-account need, name the exact role ARN and add a Condition on sts:ExternalId "
     "or aws:PrincipalOrgID.",
-    frameworks=_SAM_CFN,
+    frameworks=SAM_CFN,
     references=(
         WA_LEAST_PRIVILEGE,
         "AWS IAM User Guide: The confused deputy problem",

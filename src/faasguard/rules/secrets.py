@@ -12,7 +12,6 @@ from faasguard.model import (
     App,
     DataStore,
     EnvVar,
-    Framework,
     Function,
     Location,
     Pillar,
@@ -24,6 +23,7 @@ from faasguard.model import (
     Severity,
     Violation,
 )
+from faasguard.rules._references import CWE_798, OWASP_SECRETS, SAM_CFN, WA_SECRETS
 from faasguard.rules._registry import rule
 from faasguard.secretscan import (
     classify_literal,
@@ -33,10 +33,6 @@ from faasguard.secretscan import (
     redact,
 )
 
-_SAM_CFN = (Framework.SAM, Framework.CLOUDFORMATION)
-_OWASP_SECRETS = "OWASP Serverless Top 10: SAS-7 Insecure Application Secrets Storage"
-_WA_SECRETS = "AWS Well-Architected SEC02-BP03 Store and use secrets securely"
-_CWE_798 = "CWE-798: Use of Hard-coded Credentials"
 _ACCESS_KEY_TYPE = "AWS::IAM::AccessKey"
 
 
@@ -64,8 +60,8 @@ SEC001 = RuleInfo(
     "its ARN or name in the variable, and read it at run time (the Parameters and Secrets "
     "Lambda extension caches it). For values CloudFormation must pass, use a dynamic reference "
     "`{{resolve:secretsmanager:...}}` or a NoEcho parameter.",
-    frameworks=_SAM_CFN,
-    references=(_OWASP_SECRETS, _WA_SECRETS, _CWE_798),
+    frameworks=SAM_CFN,
+    references=(OWASP_SECRETS, WA_SECRETS, CWE_798),
     equivalents=("checkov:CKV_AWS_45", "kics:a88baa34"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Environment:\n"
     "      Variables:\n        DB_PASSWORD: s3cr3t-Pa55",
@@ -109,11 +105,11 @@ SEC002 = RuleInfo(
     remediation="Remove the keys. Grant what the function needs to its execution role (SAM: "
     "`Policies`; CloudFormation: the role's policies). Deactivate and delete the exposed key. "
     "For another account, assume a role there with sts:AssumeRole.",
-    frameworks=_SAM_CFN,
+    frameworks=SAM_CFN,
     references=(
-        _OWASP_SECRETS,
+        OWASP_SECRETS,
         "AWS Well-Architected SEC02-BP02 Use temporary credentials",
-        _CWE_798,
+        CWE_798,
     ),
     equivalents=("checkov:CKV_AWS_45", "kics:2564172f"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Environment:\n"
@@ -174,8 +170,8 @@ SEC003 = RuleInfo(
     remediation="Secrets Manager: drop `SecretString` and use `GenerateSecretString`, or set the "
     "value out of band. SSM: create a SecureString parameter outside the template and reference "
     "it with `{{resolve:ssm-secure:...}}` where needed.",
-    frameworks=_SAM_CFN,
-    references=(_OWASP_SECRETS, _WA_SECRETS, _CWE_798),
+    frameworks=SAM_CFN,
+    references=(OWASP_SECRETS, WA_SECRETS, CWE_798),
     example="DbSecret:\n  Type: AWS::SecretsManager::Secret\n  Properties:\n"
     '    SecretString: \'{"password": "hunter2hunter2"}\'',
     fixed_example="DbSecret:\n  Type: AWS::SecretsManager::Secret\n  Properties:\n"
@@ -228,8 +224,8 @@ SEC004 = RuleInfo(
     "value writes the secret itself into the template and version control.",
     remediation="Set `NoEcho: true` and remove `Default`; better, drop the parameter and use a "
     "dynamic reference `{{resolve:secretsmanager:...}}` where the value is needed.",
-    frameworks=_SAM_CFN,
-    references=(_OWASP_SECRETS, _WA_SECRETS, "CWE-200", _CWE_798),
+    frameworks=SAM_CFN,
+    references=(OWASP_SECRETS, WA_SECRETS, "CWE-200", CWE_798),
     equivalents=("cfn-lint:W2501",),
     example="Parameters:\n  DbPassword:\n    Type: String\n    Default: hunter2hunter2",
     fixed_example="Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true",
