@@ -195,7 +195,7 @@ def test_api006_throttling_usage_plan_and_http() -> None:
     assert [r.resource for r in results if isinstance(r, Inconclusive)] == ["E"]
 
 
-def test_api007_body_methods_without_validator_on_cloudformation_apis() -> None:
+def test_api007_body_methods_without_validator_on_rest_apis() -> None:
     cfn_api = replace(
         rest_api(
             route(10, "POST"),
@@ -205,9 +205,13 @@ def test_api007_body_methods_without_validator_on_cloudformation_apis() -> None:
         ),
         framework=Framework.CLOUDFORMATION,
     )
-    sam_api = replace(rest_api(route(20, "POST")), id="SamApi", framework=Framework.SAM)
+    sam_api = replace(
+        rest_api(route(20, "POST"), route(21, "POST", request_validation=True)),
+        id="SamApi",
+        framework=Framework.SAM,
+    )
     results = run("API007", app_of(apis=(cfn_api, sam_api)))
-    assert lines(results) == [10]
+    assert lines(results) == [10, 20]
     assert lines(results, Inconclusive) == [13]
 
 

@@ -226,6 +226,7 @@ def route_of(tpl: Template, event: ApiEvent, auth: ApiAuth, api_id: str) -> Rout
         function=event.function,
         authorizer=authorizer,
         api_key_required=route_api_key(auth, event.auth, tpl),
+        request_validation=event.validate_body,
         scopes=scopes,
     )
 
@@ -268,7 +269,7 @@ def _merged(event: Route, defined: Route) -> Route:
         event,
         authorizer=event.authorizer or defined.authorizer,
         api_key_required=event.api_key_required is True or defined.api_key_required,
-        request_validation=defined.request_validation,
+        request_validation=event.request_validation is True or defined.request_validation,
         scopes=event.scopes or defined.scopes,
     )
 

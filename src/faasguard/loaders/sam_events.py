@@ -78,6 +78,8 @@ class ApiEvent:
     auth: YMap
     location: Location
     condition: str | None
+    #: RequestModel.ValidateBody: SAM adds a body validator to the method when true
+    validate_body: bool | Ref = False
 
 
 @dataclass(slots=True)
@@ -181,7 +183,16 @@ def _api_event(tpl: Template, event: _Event) -> ApiEvent:
         auth=auth if isinstance(auth, YMap) else YMap(event.loc),
         location=event.loc,
         condition=event.condition,
+        validate_body=_validate_body(tpl, props),
     )
+
+
+def _validate_body(tpl: Template, props: YMap) -> bool | Ref:
+    model = props.get("RequestModel")
+    if not isinstance(model, YMap) or "ValidateBody" not in model:
+        return False
+    value = tpl.value(model["ValidateBody"])
+    return value if isinstance(value, bool | Ref) else False
 
 
 def _poll_event(tpl: Template, event: _Event, out: EventOutput, grants: RoleGrants) -> None:

@@ -82,8 +82,8 @@ API003 = RuleInfo(
     example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    Cors: \"'*'\"",
     fixed_example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n"
     "    Cors: \"'https://app.example.com'\"",
-    limitations="CORS headers returned by the function itself (REST proxy integrations) and "
-    "CORS set in an OpenAPI definition are not seen.",
+    limitations="CORS headers returned by the function itself (REST proxy integrations) are not "
+    "seen.",
 )
 
 

@@ -93,8 +93,9 @@ API001 = RuleInfo(
     fixed_example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Events:\n"
     "      Get:\n        Type: Api\n        Properties:\n          Path: /orders\n"
     "          Method: get\n          Auth: {Authorizer: AWS_IAM}",
-    limitations="Routes defined in an OpenAPI DefinitionBody/DefinitionUri are not analysed "
-    "(reported as inconclusive). Authorization done inside the function's code is not seen.",
+    limitations="Routes of an OpenAPI definition stored outside the app (S3 `DefinitionUri`, "
+    "`AWS::Include`) are not seen (reported as inconclusive). Authorization done inside the "
+    "function's code is not seen.",
 )
 
 
@@ -189,7 +190,7 @@ API005 = RuleInfo(
     "    Auth:\n      ApiKeyRequired: true",
     fixed_example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod\n"
     "    Auth:\n      ApiKeyRequired: true\n      DefaultAuthorizer: AWS_IAM",
-    limitations="Routes of an OpenAPI definition are not analysed.",
+    limitations="Routes of an OpenAPI definition stored outside the app are not seen.",
 )
 
 
@@ -273,24 +274,26 @@ API007 = RuleInfo(
     rationale="Without a request validator every body reaches the function unchecked: malformed "
     "and oversized payloads cost invocations, and the function is the only line of defence "
     "against injection through event data.",
-    remediation="CloudFormation: an `AWS::ApiGateway::RequestValidator` with "
+    remediation="SAM: give the `Api` event a `RequestModel` with `Model: <a model of the API's "
+    "Models>` and `ValidateBody: true` (or `x-amazon-apigateway-request-validator` in an OpenAPI "
+    "definition). CloudFormation: an `AWS::ApiGateway::RequestValidator` with "
     "`ValidateRequestBody: true` referenced by the method's `RequestValidatorId` (with a "
     "`RequestModels` schema).",
-    frameworks=CFN_ONLY,
+    frameworks=SAM_CFN,
     references=(OWASP_INJECTION, "CWE-20: Improper Input Validation"),
     equivalents=("checkov:CKV2_AWS_53", "cdk-nag:AwsSolutions-APIG2"),
     example="Post:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    HttpMethod: POST",
     fixed_example="Post:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    HttpMethod: POST\n"
     "    RequestValidatorId: !Ref BodyValidator",
-    limitations="SAM APIs are skipped: SAM's `RequestModel.ValidateBody` is not modelled yet. "
-    "Validation inside the function is not seen.",
+    limitations="Validation inside the function is not seen; the model's schema itself is not "
+    "judged.",
 )
 
 
 @rule(API007)
 def no_request_validation(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
     for api in app.apis:
-        if api.protocol != "REST" or api.framework == Framework.SAM:
+        if api.protocol != "REST":
             continue
         for route in api.routes:
             if route.method not in _BODY_METHODS or route.request_validation is True:
