@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from faasguard.model import (
     Api,
     App,
-    Framework,
     Inconclusive,
     Pillar,
     Ref,
