@@ -44,6 +44,10 @@ def test_exit_code_follows_fail_on(app_dir: Path, capsys: pytest.CaptureFixture[
     assert code == 0
     code, _, _ = run(capsys, "scan", str(app_dir), "--select", "LOG001", "--fail-on", "low")
     assert code == 1
+    code, out, _ = run(
+        capsys, "scan", str(app_dir), "--select", "log001,IAM004", "--format", "json"
+    )
+    assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"LOG001", "IAM004"}
 
 
 def test_json_report_to_file(

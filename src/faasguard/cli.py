@@ -120,6 +120,11 @@ def write_docs(directory: Path, infos: Sequence[RuleInfo]) -> None:
     (directory / "README.md").write_text(render_index(infos), encoding="utf-8")
 
 
+def _ids(values: Sequence[str]) -> frozenset[str]:
+    """``--select IAM001,API`` and repeated ``--select`` both work."""
+    return frozenset(part.strip().upper() for v in values for part in v.split(",") if part.strip())
+
+
 def _config(args: argparse.Namespace) -> Config:
     path = args.config or config_path_for(args.paths)
     return load_config(path) if path else Config()
@@ -139,8 +144,8 @@ def _scan_command(args: argparse.Namespace) -> int:
     options = ScanOptions(
         today=date.today(),
         fail_on=fail_on,
-        select=frozenset(args.select) | config.select,
-        ignore=frozenset(args.ignore) | config.ignore,
+        select=_ids(args.select) | config.select,
+        ignore=_ids(args.ignore) | config.ignore,
         severity_overrides=config.severity,
         exclude=config.exclude,
         baseline=baseline,
