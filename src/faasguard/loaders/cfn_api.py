@@ -12,6 +12,7 @@ from faasguard.loaders.cfn_api_common import (
     access_log,
     function_of,
     locations_of,
+    route_authorizer,
     stage_settings,
 )
 from faasguard.loaders.cfn_common import Source, base, flag, items, sub
@@ -128,7 +129,7 @@ def _method(tpl: Template, src: Source, found: ApiSet) -> None:
         path=_path(tpl, props.get("ResourceId"), found, 0),
         location=tpl.location(src.ident),
         function=function_of(tpl, integration.get("Uri")) if integration else None,
-        authorizer=_route_authorizer(tpl, props, found),
+        authorizer=route_authorizer(tpl, props, found, {"COGNITO_USER_POOLS": "COGNITO"}),
         api_key_required=flag(tpl, props.get("ApiKeyRequired")) or False,
         request_validation=_validation(tpl, props.get("RequestValidatorId"), found),
         scopes=tpl.texts(props.get("AuthorizationScopes")),
@@ -151,20 +152,6 @@ def _path(tpl: Template, node: Node, found: ApiSet, depth: int) -> str:
     part = tpl.text(resource.props.get("PathPart"))
     shown = part if isinstance(part, str) else "{unknown}"
     return parent.rstrip("/") + "/" + shown
-
-
-def _route_authorizer(tpl: Template, props: YMap, found: ApiSet) -> Authorizer | None:
-    kind = tpl.text(props.get("AuthorizationType")) or "NONE"
-    at = props.key_loc("AuthorizationType")
-    if kind == "NONE":
-        return None
-    if kind == "AWS_IAM":
-        return Authorizer(name="AWS_IAM", kind="IAM", location=at)
-    ident = tpl.target(props.get("AuthorizerId"))
-    if isinstance(ident, str) and ident in found.authorizers:
-        return found.authorizers[ident][1]
-    guess = "COGNITO" if kind == "COGNITO_USER_POOLS" else "UNKNOWN"
-    return Authorizer(name=str(ident or kind), kind=guess, location=at)
 
 
 def _validation(tpl: Template, node: Node, found: ApiSet) -> bool | Ref:

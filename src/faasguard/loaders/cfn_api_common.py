@@ -109,3 +109,21 @@ def access_log(tpl: Template, props: YMap, key: str) -> dict[str, object]:
 def locations_of(props: YMap, fields: dict[str, object], key: str) -> list[tuple[str, Location]]:
     """Every field set from ``props[key]`` points at that key."""
     return [(name, props.key_loc(key)) for name in fields] if key in props else []
+
+
+def route_authorizer(
+    tpl: Template, props: YMap, found: ApiSet, known_kinds: dict[str, str]
+) -> Authorizer | None:
+    """A method's/route's authorizer: NONE, AWS_IAM, or the referenced authorizer resource;
+    an authorizer outside the template keeps the kind its AuthorizationType names."""
+    kind = tpl.text(props.get("AuthorizationType")) or "NONE"
+    at = props.key_loc("AuthorizationType")
+    if kind == "NONE":
+        return None
+    if kind == "AWS_IAM":
+        return Authorizer(name="AWS_IAM", kind="IAM", location=at)
+    ident = tpl.target(props.get("AuthorizerId"))
+    if isinstance(ident, str) and ident in found.authorizers:
+        return found.authorizers[ident][1]
+    guess = known_kinds.get(kind, "UNKNOWN") if isinstance(kind, str) else "UNKNOWN"
+    return Authorizer(name=str(ident or kind), kind=guess, location=at)

@@ -10,6 +10,7 @@ from faasguard.loaders.cfn_api_common import (
     access_log,
     function_of,
     locations_of,
+    route_authorizer,
     stage_settings,
 )
 from faasguard.loaders.cfn_common import Source, base, flag, items, sub
@@ -160,24 +161,10 @@ def _route(
         path=path or method,
         location=tpl.location(src.ident),
         function=integrations.get(integration) if integration else None,
-        authorizer=_route_authorizer(tpl, props, found),
+        authorizer=route_authorizer(tpl, props, found, {"JWT": "JWT"}),
         api_key_required=flag(tpl, props.get("ApiKeyRequired")) or False,
         scopes=tpl.texts(props.get("AuthorizationScopes")),
     )
-
-
-def _route_authorizer(tpl: Template, props: YMap, found: ApiSet) -> Authorizer | None:
-    kind = tpl.text(props.get("AuthorizationType")) or "NONE"
-    at = props.key_loc("AuthorizationType")
-    if kind == "NONE":
-        return None
-    if kind == "AWS_IAM":
-        return Authorizer(name="AWS_IAM", kind="IAM", location=at)
-    ident = tpl.target(props.get("AuthorizerId"))
-    if isinstance(ident, str) and ident in found.authorizers:
-        return found.authorizers[ident][1]
-    guess = "JWT" if kind == "JWT" else "UNKNOWN"
-    return Authorizer(name=str(ident or kind), kind=guess, location=at)
 
 
 def _stage(tpl: Template, src: Source, found: ApiSet) -> None:
