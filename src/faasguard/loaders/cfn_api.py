@@ -10,6 +10,7 @@ from faasguard.loaders.cfn_api_common import (
     STAGE_FIELDS,
     ApiSet,
     access_log,
+    applies_to_all,
     function_of,
     locations_of,
     route_authorizer,
@@ -205,14 +206,8 @@ def _stage_details(
             at.append((name, holder.key_loc(key)))
     fields.update(stage_settings(tpl, holder, at))  # Deployment.StageDescription style
     for setting, _ in items(tpl, holder.get("MethodSettings")):
-        if isinstance(setting, YMap) and _applies_to_all(tpl, setting):
+        if isinstance(setting, YMap) and applies_to_all(tpl, setting):
             fields.update(stage_settings(tpl, setting, at))
-
-
-def _applies_to_all(tpl: Template, setting: YMap) -> bool:
-    path = tpl.text(setting.get("ResourcePath")) or "/*"
-    method = tpl.text(setting.get("HttpMethod")) or "*"
-    return path == "/*" and method == "*"
 
 
 def _domain(tpl: Template, src: Source) -> DomainName:

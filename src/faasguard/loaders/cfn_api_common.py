@@ -127,3 +127,10 @@ def route_authorizer(
         return found.authorizers[ident][1]
     guess = known_kinds.get(kind, "UNKNOWN") if isinstance(kind, str) else "UNKNOWN"
     return Authorizer(name=str(ident or kind), kind=guess, location=at)
+
+
+def applies_to_all(tpl: Template, setting: YMap) -> bool:
+    """A REST MethodSettings entry for every method of every resource (the stage default)."""
+    path = tpl.text(setting.get("ResourcePath")) or "/*"
+    method = tpl.text(setting.get("HttpMethod")) or "*"
+    return path == "/*" and method == "*"

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from faasguard.loaders.cfn_api_common import applies_to_all
 from faasguard.loaders.cloudformation import Template
 from faasguard.loaders.openapi import Definition
 from faasguard.loaders.openapi_source import api_definition
@@ -58,12 +59,19 @@ def _rest_cors(tpl: Template, props: YMap) -> Cors | None:
 
 
 def _method_settings(tpl: Template, props: YMap) -> dict[str, Any]:
-    """REST ``MethodSettings`` (first entry wins: SAM users write one ``/*`` entry)."""
+    """REST ``MethodSettings``: the stage-wide entry (``/*``, ``*``); per-path ones are not
+    defaults, so a stage with only those has no default throttling or logging."""
     settings = props.get("MethodSettings")
-    if not isinstance(settings, YList) or not settings or not isinstance(settings[0], YMap):
+    if not isinstance(settings, YList):
         return {}
-    first = settings[0]
-    loc = settings.item_loc(0)
+    index = next(
+        (i for i, s in enumerate(settings) if isinstance(s, YMap) and applies_to_all(tpl, s)), None
+    )
+    if index is None:
+        return {}
+    first = settings[index]
+    assert isinstance(first, YMap)
+    loc = settings.item_loc(index)
     throttling = None
     if "ThrottlingRateLimit" in first or "ThrottlingBurstLimit" in first:
         throttling = Throttling(
