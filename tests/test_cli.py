@@ -117,7 +117,8 @@ def test_alias_bomb_is_an_error_finding(tmp_path: Path, capsys: pytest.CaptureFi
 def test_usage_errors_exit_2(
     app_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(capsys, "scan", str(tmp_path / "missing"))[0] == 2
+    code, _, err = run(capsys, "scan", str(tmp_path / "missing"))
+    assert code == 2 and "no such file or directory" in err and "missing" in err
     bad = tmp_path / "bad.yml"
     bad.write_text("selct: [IAM]\n")
     code, _, err = run(capsys, "scan", str(app_dir), "--config", str(bad))

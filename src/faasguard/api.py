@@ -143,8 +143,13 @@ def _load_all(files: Sequence[DiscoveredFile], jobs: int) -> list[_Loaded]:
 
 
 def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
-    """Discover, load, check and report on every application definition under ``paths``."""
+    """Discover, load, check and report on every application definition under ``paths``.
+
+    Raises ``FileNotFoundError`` when a path does not exist (nothing is skipped silently).
+    """
     found = discover(paths, options.exclude)
+    if found.missing:
+        raise FileNotFoundError(f"no such file or directory: {', '.join(found.missing)}")
     rules = list(builtin_rules())
     problems: list[Diagnostic] = []
     if options.plugins:
@@ -200,7 +205,3 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
         fail_on=options.fail_on,
         stats=stats,
     )
-
-
-def missing_paths(paths: Sequence[str | Path]) -> list[str]:
-    return [str(p) for p in paths if not os.path.exists(str(p))]

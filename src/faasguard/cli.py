@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from faasguard import __version__
-from faasguard.api import ScanOptions, missing_paths, scan
+from faasguard.api import ScanOptions, scan
 from faasguard.config import (
     Config,
     ConfigError,
@@ -131,10 +131,6 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _scan_command(args: argparse.Namespace) -> int:
-    missing = missing_paths(args.paths)
-    if missing:
-        print(f"faasguard: no such file or directory: {', '.join(missing)}", file=sys.stderr)
-        return EXIT_ERROR
     if args.jobs < 1:
         print("faasguard: --jobs must be at least 1", file=sys.stderr)
         return EXIT_ERROR

@@ -153,31 +153,12 @@ def _crash_finding(info: RuleInfo, app: App, exc: BaseException) -> Finding:
     )
 
 
-def _unsuppressed_ignores(app: App, settings: EngineSettings) -> Iterable[Finding]:
-    """A suppression without a reason is not applied: say so, rather than ignore silently."""
-    del settings
-    for resource in app.resources():
-        for ignore in resource.ignores:
-            if not ignore.reason.strip():
-                yield Finding(
-                    rule=_DIAGNOSTIC_INFO["FG002"],
-                    severity=Severity.INFO,
-                    resource=resource.id,
-                    location=ignore.location,
-                    message=f"suppression of {ignore.rule} has no reason and is not applied",
-                    fingerprint=fingerprint(
-                        "FG002", ignore.location.file, resource.id, f"noreason:{ignore.rule}"
-                    ),
-                )
-
-
 def evaluate(app: App, rules: Sequence[Rule], settings: EngineSettings) -> AppOutcome:
     """All rules over one app; a crashing rule becomes FG003 and the others still run."""
     outcome = AppOutcome()
     by_id = {r.id: r for r in app.resources()}
     for diag in app.diagnostics:
         outcome.findings.append(diagnostic_finding(diag, settings))
-    outcome.findings.extend(_unsuppressed_ignores(app, settings))
     for rule in rules:
         try:
             results = list(rule.check(app, settings.context))
