@@ -148,6 +148,18 @@ def test_inline_suppression(app_dir: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 0 and json.loads(out)["findings"] == []
 
 
+def test_inline_suppression_without_reason_is_reported_not_applied(
+    app_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = TEMPLATE.replace(
+        "- AdministratorAccess", "- AdministratorAccess  # faasguard:ignore[IAM004]"
+    )
+    (app_dir / "template.yaml").write_text(text)
+    code, out, _ = run(capsys, "scan", str(app_dir), "--format", "json", "--select", "IAM004")
+    found = {(f["rule_id"], f["location"]["line"]) for f in json.loads(out)["findings"]}
+    assert code == 1 and found == {("IAM004", 10), ("FG002", 10)}
+
+
 def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules")
     assert code == 0 and "IAM001" in out and "FG001" in out

@@ -20,9 +20,8 @@ from faasguard.engine import (
     evaluate,
     select_rules,
 )
-from faasguard.limits import MAX_FILE_BYTES
 from faasguard.loaders.cloudformation import load_template
-from faasguard.loaders.yamljson import LoadError, load_file
+from faasguard.loaders.yamljson import LoadError, loads, read_text
 from faasguard.model import (
     App,
     Diagnostic,
@@ -59,20 +58,35 @@ class ScanOptions:
 class _Loaded:
     app: App | None
     file: DiscoveredFile
-    error: Diagnostic | None = None
+    #: ``# faasguard:ignore[...]`` comments of the file, by line
+    inline: dict[int, InlineIgnore]
+    problems: tuple[Diagnostic, ...] = ()
 
 
 def load_app(file: DiscoveredFile) -> _Loaded:
-    """Parse one discovered file into an App; errors become an FG001 diagnostic."""
+    """Read one discovered file once: its App and its inline suppressions; errors become FG001."""
     try:
-        doc = load_file(file.path, file.display)
+        text = read_text(file.path, file.display)
+        comments = inline_ignores(text)
+        doc = loads(text, file.display)
     except LoadError as exc:
-        return _Loaded(
-            app=None,
-            file=file,
-            error=Diagnostic(code="FG001", message=exc.message, location=exc.location),
+        error = Diagnostic(code="FG001", message=exc.message, location=exc.location)
+        return _Loaded(app=None, file=file, inline={}, problems=(error,))
+    app = load_template(doc, os.path.dirname(file.path))
+    return _Loaded(app=app, file=file, inline=comments, problems=_reasonless(file, comments))
+
+
+def _reasonless(file: DiscoveredFile, comments: dict[int, InlineIgnore]) -> tuple[Diagnostic, ...]:
+    return tuple(
+        Diagnostic(
+            code="FG002",
+            message="inline suppression without a reason is not applied "
+            "(write: # faasguard:ignore[RULE] why)",
+            location=Location(file=file.display, line=line),
         )
-    return _Loaded(app=load_template(doc, os.path.dirname(file.path)), file=file)
+        for line, comment in sorted(comments.items())
+        if not comment.reason
+    )
 
 
 def plugin_rules() -> tuple[list[Rule], list[Diagnostic]]:
@@ -109,32 +123,6 @@ def plugin_rules() -> tuple[list[Rule], list[Diagnostic]]:
     return rules, problems
 
 
-def _inline_for(
-    files: Sequence[DiscoveredFile],
-) -> tuple[dict[str, dict[int, InlineIgnore]], list[Diagnostic]]:
-    inline: dict[str, dict[int, InlineIgnore]] = {}
-    problems: list[Diagnostic] = []
-    for file in files:
-        try:
-            with open(file.path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read(MAX_FILE_BYTES)
-        except OSError:
-            continue
-        comments = inline_ignores(text)
-        inline[file.display] = comments
-        for line, comment in sorted(comments.items()):
-            if not comment.reason:
-                problems.append(
-                    Diagnostic(
-                        code="FG002",
-                        message="inline suppression without a reason is not applied "
-                        "(write: # faasguard:ignore[RULE] why)",
-                        location=Location(file=file.display, line=line),
-                    )
-                )
-    return inline, problems
-
-
 def _load_all(files: Sequence[DiscoveredFile], jobs: int) -> list[_Loaded]:
     if jobs <= 1 or len(files) <= 1:
         return [load_app(f) for f in files]
@@ -157,8 +145,8 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
         rules.extend(extra)
         problems.extend(plugin_problems)
     rules = select_rules(rules, options.select, options.ignore)
-    inline, inline_problems = _inline_for(found.files)
-    problems.extend(inline_problems)
+    loaded_files = _load_all(found.files, options.jobs)
+    inline = {loaded.file.display: loaded.inline for loaded in loaded_files}
     settings = EngineSettings(
         context=RuleContext(today=options.today),
         severity_overrides=dict(options.severity_overrides),
@@ -168,9 +156,8 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
     findings: list[Finding] = []
     inconclusive: list[InconclusiveResult] = []
     apps = 0
-    for loaded in _load_all(found.files, options.jobs):
-        if loaded.error is not None:
-            findings.append(diagnostic_finding(loaded.error, settings))
+    for loaded in loaded_files:
+        findings.extend(diagnostic_finding(p, settings) for p in loaded.problems)
         if loaded.app is None:
             continue
         apps += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from faasguard.config import InlineIgnore, matches
 from faasguard.model import (
@@ -112,18 +112,7 @@ def _suppress(finding: Finding, resource: Resource | None, settings: EngineSetti
 
 
 def _with(finding: Finding, suppression: Suppression) -> Finding:
-    return Finding(
-        rule=finding.rule,
-        severity=finding.severity,
-        resource=finding.resource,
-        location=finding.location,
-        message=finding.message,
-        evidence=finding.evidence,
-        related=finding.related,
-        fix=finding.fix,
-        fingerprint=finding.fingerprint,
-        suppression=suppression,
-    )
+    return replace(finding, suppression=suppression)
 
 
 def diagnostic_finding(diag: Diagnostic, settings: EngineSettings, resource: str = "") -> Finding:

@@ -264,6 +264,11 @@ def _loads_yaml(text: str, file: str) -> Document:
 
 def load_file(path: str, display: str) -> Document:
     """Read and parse ``path``; ``display`` is the name used in locations (relative path)."""
+    return loads(read_text(path, display), display)
+
+
+def read_text(path: str, display: str) -> str:
+    """A file's UTF-8 text, bounded by ``MAX_FILE_BYTES``; problems raise ``LoadError``."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
@@ -275,7 +280,17 @@ def load_file(path: str, display: str) -> Document:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LoadError(f"not UTF-8 text (byte {exc.start})", Location(file=display)) from None
-    return loads(text, display)
+    return text
 
 
-__all__ = ["SHORT_TAGS", "Document", "LoadError", "Node", "YList", "YMap", "load_file", "loads"]
+__all__ = [
+    "SHORT_TAGS",
+    "Document",
+    "LoadError",
+    "Node",
+    "YList",
+    "YMap",
+    "load_file",
+    "loads",
+    "read_text",
+]
