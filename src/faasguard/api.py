@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from faasguard import __version__
 from faasguard.config import InlineIgnore, inline_ignores
-from faasguard.discover import DiscoveredFile, discover
+from faasguard.discover import DiscoveredFile, FileKind, discover
 from faasguard.engine import (
     EngineSettings,
     deduplicate,
@@ -21,6 +21,7 @@ from faasguard.engine import (
     select_rules,
 )
 from faasguard.loaders.cloudformation import load_template
+from faasguard.loaders.settings import LoadSettings
 from faasguard.loaders.yamljson import LoadError, loads, read_text
 from faasguard.model import (
     App,
@@ -52,19 +53,19 @@ class ScanOptions:
     baseline: frozenset[str] = frozenset()  # fingerprints of accepted findings
     jobs: int = 1
     plugins: bool = True
+    load: LoadSettings = LoadSettings()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Loaded:
     app: App | None
     file: DiscoveredFile
-    #: ``# faasguard:ignore[...]`` comments of the file, by line
-    inline: dict[int, InlineIgnore]
+    #: ``# faasguard:ignore[...]`` comments by file (display path), then by line
+    inline: dict[str, dict[int, InlineIgnore]]
     problems: tuple[Diagnostic, ...] = ()
 
 
-def load_app(file: DiscoveredFile) -> _Loaded:
-    """Read one discovered file once: its App and its inline suppressions; errors become FG001."""
+def _load_cloudformation(file: DiscoveredFile, settings: LoadSettings) -> _Loaded:
     try:
         text = read_text(file.path, file.display)
         comments = inline_ignores(text)
@@ -73,16 +74,40 @@ def load_app(file: DiscoveredFile) -> _Loaded:
         error = Diagnostic(code="FG001", message=exc.message, location=exc.location)
         return _Loaded(app=None, file=file, inline={}, problems=(error,))
     app = load_template(doc, os.path.dirname(file.path))
-    return _Loaded(app=app, file=file, inline=comments, problems=_reasonless(file, comments))
+    return _Loaded(
+        app=app,
+        file=file,
+        inline={file.display: comments},
+        problems=_reasonless(file.display, comments),
+    )
 
 
-def _reasonless(file: DiscoveredFile, comments: dict[int, InlineIgnore]) -> tuple[Diagnostic, ...]:
+#: one reader per kind of definition; each reads its files once and never raises on bad input
+_LOADERS: dict[FileKind, Callable[[DiscoveredFile, LoadSettings], _Loaded]] = {
+    FileKind.CLOUDFORMATION: _load_cloudformation,
+}
+
+
+def load_app(file: DiscoveredFile, settings: LoadSettings) -> _Loaded:
+    """Read one discovered definition: its App and its inline suppressions; errors become FG001."""
+    loader = _LOADERS.get(file.kind)
+    if loader is None:
+        problem = Diagnostic(
+            code="FG002",
+            message=f"{file.kind.value} definitions are not supported yet",
+            location=Location(file=file.display),
+        )
+        return _Loaded(app=None, file=file, inline={}, problems=(problem,))
+    return loader(file, settings)
+
+
+def _reasonless(display: str, comments: dict[int, InlineIgnore]) -> tuple[Diagnostic, ...]:
     return tuple(
         Diagnostic(
             code="FG002",
             message="inline suppression without a reason is not applied "
             "(write: # faasguard:ignore[RULE] why)",
-            location=Location(file=file.display, line=line),
+            location=Location(file=display, line=line),
         )
         for line, comment in sorted(comments.items())
         if not comment.reason
@@ -123,11 +148,11 @@ def plugin_rules() -> tuple[list[Rule], list[Diagnostic]]:
     return rules, problems
 
 
-def _load_all(files: Sequence[DiscoveredFile], jobs: int) -> list[_Loaded]:
+def _load_all(files: Sequence[DiscoveredFile], jobs: int, settings: LoadSettings) -> list[_Loaded]:
     if jobs <= 1 or len(files) <= 1:
-        return [load_app(f) for f in files]
+        return [load_app(f, settings) for f in files]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(load_app, files, chunksize=4))
+        return list(pool.map(load_app, files, [settings] * len(files), chunksize=4))
 
 
 def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
@@ -145,8 +170,8 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
         rules.extend(extra)
         problems.extend(plugin_problems)
     rules = select_rules(rules, options.select, options.ignore)
-    loaded_files = _load_all(found.files, options.jobs)
-    inline = {loaded.file.display: loaded.inline for loaded in loaded_files}
+    loaded_files = _load_all(found.files, options.jobs, options.load)
+    inline = {name: by_line for loaded in loaded_files for name, by_line in loaded.inline.items()}
     settings = EngineSettings(
         context=RuleContext(today=options.today),
         severity_overrides=dict(options.severity_overrides),

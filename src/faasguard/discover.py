@@ -46,6 +46,15 @@ _AWS_TYPE = re.compile(rb"""["']?Type["']?\s*:\s*["']?(AWS|Custom|Alexa)::""")
 
 class FileKind(enum.StrEnum):
     CLOUDFORMATION = "cloudformation"
+    SERVERLESS = "serverless"  # serverless.yml / .yaml / .json
+    #: a Terraform module directory: all its ``*.tf`` / ``*.tf.json`` files form one app
+    TERRAFORM = "terraform"
+
+
+SERVERLESS_NAMES = frozenset({"serverless.yml", "serverless.yaml", "serverless.json"})
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+#: ``source = "./modules/x"`` in a module block: a local module, analysed with its caller
+_LOCAL_MODULE_SOURCE = re.compile(rb"""["']?source["']?\s*[=:]\s*["'](\.{1,2}/[^"']*)["']""")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)
@@ -103,6 +112,8 @@ def _excluded(rel: str, patterns: Sequence[str]) -> bool:
 
 
 def _classify(path: str) -> FileKind | None:
+    if os.path.basename(path) in SERVERLESS_NAMES:
+        return FileKind.SERVERLESS
     if not path.endswith(TEMPLATE_SUFFIXES):
         return None
     try:
@@ -111,6 +122,40 @@ def _classify(path: str) -> FileKind | None:
     except OSError:
         return None
     return FileKind.CLOUDFORMATION if looks_like_template(head) else None
+
+
+def _discovered(path: str, base: str, prefix: str, kind: FileKind) -> DiscoveredFile:
+    rel = os.path.relpath(path, base).replace(os.sep, "/")
+    display = rel if prefix in ("", ".") else f"{prefix.rstrip('/')}/{rel}"
+    if rel == ".":  # a Terraform module given as the scan argument itself
+        display = prefix or "."
+    return DiscoveredFile(display=display, path=path, kind=kind, root=base)
+
+
+def _local_module_dirs(directory: str) -> set[str]:
+    """Directories that the ``.tf`` files of ``directory`` call as local modules (shallow read)."""
+    called: set[str] = set()
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(TERRAFORM_SUFFIXES):
+            continue
+        try:
+            with open(os.path.join(directory, name), "rb") as handle:
+                text = handle.read(SNIFF_BYTES * 16)
+        except OSError:
+            continue
+        for match in _LOCAL_MODULE_SOURCE.finditer(text):
+            source = match.group(1).decode("utf-8", "replace")
+            called.add(os.path.normpath(os.path.join(directory, source)))
+    return called
+
+
+def _terraform_roots(tf_files: Sequence[str]) -> list[str]:
+    """Module directories holding Terraform files, minus those another one calls as a module."""
+    directories = sorted({os.path.dirname(p) for p in tf_files})
+    called: set[str] = set()
+    for directory in directories:
+        called |= _local_module_dirs(directory)
+    return [d for d in directories if d not in called]
 
 
 def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> Discovery:
@@ -131,9 +176,13 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> Discov
         else:
             candidates = _walk(absolute)
             base, prefix = absolute, text
+        tf_files: list[str] = []
         for path in candidates:
             rel = os.path.relpath(path, base).replace(os.sep, "/")
             if _excluded(rel, exclude) or path in found:
+                continue
+            if path.endswith(TERRAFORM_SUFFIXES):
+                tf_files.append(path)
                 continue
             kind = _classify(path)
             if kind is None:
@@ -141,8 +190,10 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> Discov
             if len(found) >= MAX_FILES:
                 truncated = True
                 break
-            display = rel if prefix in ("", ".") else f"{prefix.rstrip('/')}/{rel}"
-            found[path] = DiscoveredFile(display=display, path=path, kind=kind, root=base)
+            found[path] = _discovered(path, base, prefix, kind)
+        for directory in _terraform_roots(tf_files):
+            if directory not in found:
+                found[directory] = _discovered(directory, base, prefix, FileKind.TERRAFORM)
     return Discovery(
         files=tuple(sorted(found.values())), missing=tuple(missing), truncated=truncated
     )

@@ -40,6 +40,8 @@ from faasguard.model.app import (
     UserPool,
     VpcConfig,
 )
+from faasguard.model.code import CodeProfile, ResourceArg, SdkCall
+from faasguard.model.deps import Advisory, DependencyReport, Package, VulnerablePackage
 from faasguard.model.findings import (
     Finding,
     Framework,
@@ -60,6 +62,13 @@ from faasguard.model.findings import (
 from faasguard.model.values import Data, FrozenMap, Location, Ref, Text, Value, is_unknown
 
 __all__ = [
+    "Advisory",
+    "CodeProfile",
+    "DependencyReport",
+    "Package",
+    "ResourceArg",
+    "SdkCall",
+    "VulnerablePackage",
     "Alarm",
     "Api",
     "App",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from faasguard.model.code import CodeProfile
+from faasguard.model.deps import DependencyReport
 from faasguard.model.findings import Framework
 from faasguard.model.values import Data, FrozenMap, Location, Ref, Text, Value
 
@@ -207,6 +209,10 @@ class Function(Resource):
     events: tuple[EventSource, ...] = ()
     architectures: tuple[Text, ...] = ()
     log_group: Text | None = None  # LoggingConfig.LogGroup when set explicitly
+    #: static analysis of the code root (None = not analysed: no local code)
+    code: CodeProfile | None = None
+    #: dependency audit of the code root (None = not audited)
+    dependencies: DependencyReport | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -214,6 +220,9 @@ class Layer(Resource):
     name: Text | None = None
     content_uri: Text | None = None
     compatible_runtimes: tuple[Text, ...] = ()
+    #: directory of the layer's content relative to the scan root, when it is local
+    content_dir: str | None = None
+    dependencies: DependencyReport | None = None
 
 
 # --- APIs ----------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Dependency audit: lockfiles, OSV advisories, import reachability."""

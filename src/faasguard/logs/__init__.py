@@ -1,0 +1,1 @@
+"""CloudTrail threat detection with Sigma rules on an embedded engine."""
