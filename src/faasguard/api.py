@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -170,7 +170,7 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
         rules.extend(extra)
         problems.extend(plugin_problems)
     rules = select_rules(rules, options.select, options.ignore)
-    loaded_files = _load_all(found.files, options.jobs, options.load)
+    loaded_files = _load_all(found.files, options)
     inline = {name: by_line for loaded in loaded_files for name, by_line in loaded.inline.items()}
     settings = EngineSettings(
         context=RuleContext(today=options.today),
