@@ -148,11 +148,24 @@ def plugin_rules() -> tuple[list[Rule], list[Diagnostic]]:
     return rules, problems
 
 
-def _load_all(files: Sequence[DiscoveredFile], jobs: int, settings: LoadSettings) -> list[_Loaded]:
-    if jobs <= 1 or len(files) <= 1:
-        return [load_app(f, settings) for f in files]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(load_app, files, [settings] * len(files), chunksize=4))
+def enrich(app: App, options: ScanOptions) -> App:
+    """Facts beyond the definition: what each function's code calls, which packages it ships."""
+    # ENRICHMENT STEPS (each: App -> App, never raising on bad input)
+    return app
+
+
+def _load_and_enrich(file: DiscoveredFile, options: ScanOptions) -> _Loaded:
+    loaded = load_app(file, options.load)
+    if loaded.app is None:
+        return loaded
+    return replace(loaded, app=enrich(loaded.app, options))
+
+
+def _load_all(files: Sequence[DiscoveredFile], options: ScanOptions) -> list[_Loaded]:
+    if options.jobs <= 1 or len(files) <= 1:
+        return [_load_and_enrich(f, options) for f in files]
+    with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+        return list(pool.map(_load_and_enrich, files, [options] * len(files), chunksize=4))
 
 
 def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
