@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from dataclasses import replace
 
-from faasguard.loaders import cfn_api, cfn_data, cfn_iam, cfn_lambda, cfn_ops
+from faasguard.loaders import cdk, cfn_api, cfn_data, cfn_iam, cfn_lambda, cfn_ops
 from faasguard.loaders.cfn_common import Source
 from faasguard.loaders.cfn_template import Template
 from faasguard.loaders.parts import Parts
@@ -64,11 +65,19 @@ def load_template(doc: Document, root: str) -> App:
         elif src.type == "AWS::Lambda::Function":
             _guarded(tpl, parts, src.ident, lambda s=src: _function(tpl, s, parts))  # type: ignore[misc]
     _link(tpl, parts, sources)
+    if framework is Framework.CDK:
+        cdk.annotate(parts, cdk.construct_paths(tpl.resources))
     return _freeze(tpl, doc, parts, framework)
 
 
 def _function(tpl: Template, src: Source, parts: Parts) -> None:
-    parts.functions.append(cfn_lambda.function(tpl, src, _asset_path(tpl, src.ident)))
+    asset = _asset_path(tpl, src.ident)
+    fn = cfn_lambda.function(tpl, src, asset)
+    source = cdk.source_of_asset(fn.code_dir) if asset and fn.code_dir else None
+    if source is not None:  # findings on code should point at the files the user edits
+        note = f"CDK asset {asset} is a copy of {source}"
+        fn = replace(fn, code_dir=source, assumptions=(*fn.assumptions, note))
+    parts.functions.append(fn)
 
 
 def _guarded(tpl: Template, parts: Parts, what: str, step: Callable[[], None]) -> None:
