@@ -9,13 +9,18 @@ block of the template (``Globals.Function`` stands for every SAM function of the
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from faasguard.loaders.yamljson import LoadError, Node, YMap, load_file
 
 #: label ``format`` words that faasguard reads today; other apps wait for their loaders
-SUPPORTED_FORMAT_WORDS = ("sam", "cloudformation")
+SUPPORTED_FORMAT_WORDS = ("sam", "cloudformation", "terraform", "serverless")
+#: labels name several resources as "a, b" or "a + b"
+_RESOURCE_SEP = re.compile(r",|\s\+\s")
+#: ``resource "aws_x" "name" {`` / ``data "aws_x" "name" {`` / ``module "name" {`` at a line start
+_TF_BLOCK = re.compile(r'^(resource|data|module)\s+"([^"]+)"(?:\s+"([^"]+)")?\s*\{')
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,7 +91,7 @@ def parse_labels(root: Node) -> tuple[dict[str, str], list[Label]]:
             app=_text(item.get("app")),
             file=_text(item.get("file")),
             line=int(_text(item.get("line")) or 0),
-            resources=tuple(r.strip() for r in _text(item.get("resource")).split(",")),
+            resources=tuple(r.strip() for r in _RESOURCE_SEP.split(_text(item.get("resource")))),
             pillar=_text(item.get("pillar")),
             detectable_from=_text(item.get("detectable_from")),
             in_scope=item.get("in_scope") is not False,
@@ -161,6 +166,81 @@ def template_blocks(path: str, total_lines: int) -> Blocks:
             if isinstance(body, YMap):
                 types[name] = _text(body.get("Type"))
     return Blocks(ranges=ranges, types=types)
+
+
+def terraform_blocks(text: str) -> Blocks:
+    """Line ranges of each top-level block, named by its address (``aws_iam_policy.x``)."""
+    ranges: dict[str, tuple[int, int]] = {}
+    types: dict[str, str] = {}
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        match = _TF_BLOCK.match(lines[index])
+        if match is None:
+            index += 1
+            continue
+        kind, first, second = match.groups()
+        name = f"module.{first}" if kind == "module" else f"{first}.{second}"
+        name = f"data.{name}" if kind == "data" else name
+        end = _block_end(lines, index)
+        ranges[name] = (index + 1, end + 1)
+        types[name] = first if kind != "module" else "module"
+        index = end + 1
+    return Blocks(ranges=ranges, types=types)
+
+
+def _block_end(lines: Sequence[str], start: int) -> int:
+    """Index of the line that closes the block opened on ``start`` (braces outside strings)."""
+    depth = 0
+    for index in range(start, len(lines)):
+        code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', lines[index].split("#", 1)[0])
+        depth += code.count("{") - code.count("}")
+        if depth <= 0 and index > start:
+            return index
+    return len(lines) - 1
+
+
+def key_path_blocks(path: str, total_lines: int) -> Blocks:
+    """Line ranges of every key path of a YAML file (``functions.hello.events[0].http``)."""
+    try:
+        root = load_file(path, os.path.basename(path)).root
+    except LoadError:
+        return NO_BLOCKS
+    ranges: dict[str, tuple[int, int]] = {}
+    _spans_below(root, "", total_lines, ranges, depth=0)
+    return Blocks(ranges=ranges, types={})
+
+
+def _spans_below(
+    node: Node, prefix: str, end: int, out: dict[str, tuple[int, int]], depth: int
+) -> None:
+    if depth > 6:
+        return
+    if isinstance(node, YMap):
+        for name, span in _child_spans(node, end, "").items():
+            key = f"{prefix}.{name}" if prefix else name
+            out[key] = span
+            _spans_below(node.get(name), key, span[1], out, depth + 1)
+    elif isinstance(node, list):
+        locs = getattr(node, "item_locs", ())
+        starts = [loc.line for loc in locs]
+        for i, item in enumerate(node):
+            if i >= len(starts):
+                break
+            stop = starts[i + 1] - 1 if i + 1 < len(starts) else end
+            out[f"{prefix}[{i}]"] = (starts[i], stop)
+            _spans_below(item, f"{prefix}[{i}]", stop, out, depth + 1)
+
+
+def blocks_for(path: str) -> Blocks:
+    """Named line ranges of one labelled file, by what kind of definition it is."""
+    text = open(path, encoding="utf-8", errors="replace").read()  # noqa: SIM115
+    lines = text.count("\n") + 1
+    if path.endswith((".tf", ".tf.json")):
+        return terraform_blocks(text)
+    if os.path.basename(path).startswith("serverless."):
+        return key_path_blocks(path, lines)
+    return template_blocks(path, lines)
 
 
 def _label_resources(label: Label, blocks: Blocks) -> set[str]:

@@ -23,12 +23,12 @@ from corpus_labels import (
     Blocks,
     Hit,
     Label,
+    blocks_for,
     matching_hits,
     parse_label_rules,
     parse_labels,
     rules_for,
     supported,
-    template_blocks,
 )
 
 from faasguard.api import ScanOptions, scan
@@ -76,12 +76,12 @@ def scan_app(app_dir: Path, today: date) -> list[Hit]:
 
 
 def _blocks_of(app_dir: Path, labels: Sequence[Label]) -> dict[str, Blocks]:
+    definitions = (".yaml", ".yml", ".json", ".tf")
     blocks: dict[str, Blocks] = {}
-    for name in sorted({lb.file for lb in labels if lb.file.endswith((".yaml", ".yml", ".json"))}):
+    for name in sorted({lb.file for lb in labels if lb.file.endswith(definitions)}):
         path = app_dir / name
         if path.is_file():
-            lines = path.read_text(encoding="utf-8", errors="replace").count("\n") + 1
-            blocks[name] = template_blocks(str(path), lines)
+            blocks[name] = blocks_for(str(path))
     return blocks
 
 

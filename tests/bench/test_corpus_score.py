@@ -13,11 +13,13 @@ from corpus_labels import (
     Blocks,
     Hit,
     Label,
+    key_path_blocks,
     parse_label_rules,
     parse_labels,
     rules_for,
     supported,
     template_blocks,
+    terraform_blocks,
 )
 from corpus_score import pillar_recall, score_app
 
@@ -148,12 +150,59 @@ def test_parse_labels_and_supported_formats() -> None:
     text = """\
 apps:
   a: {format: SAM + node.js}
-  b: {format: terraform + python}
+  b: {format: pulumi + go}
+  c: {format: Serverless Framework + Go}
+  d: {format: terraform (IAM only)}
 labels:
-  - {id: X, app: a, file: t.yaml, line: 4, resource: "F1, F2", pillar: logging,
+  - {id: X, app: a, file: t.yaml, line: 4, resource: "F1 + F2", pillar: logging,
      detectable_from: template, in_scope: false, expected: absent}
 """
     formats, labels = parse_labels(loads(text, "labels.yaml").root)
-    assert {k: supported(v) for k, v in formats.items()} == {"a": True, "b": False}
+    assert {k: supported(v) for k, v in formats.items()} == {
+        "a": True,
+        "b": False,
+        "c": True,
+        "d": True,
+    }
     assert labels[0].resources == ("F1", "F2")
     assert (labels[0].in_scope, labels[0].expected, labels[0].line) == (False, "absent", 4)
+
+
+def test_terraform_blocks_are_named_by_address_and_end_at_their_brace() -> None:
+    text = """\
+# header
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({ Statement = [{ Action = "s3:*" }] })
+  name   = "a { brace in a string"
+}
+
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions = ["*"]
+  }
+}
+module "m" {
+  source = "./m"
+}
+"""
+    blocks = terraform_blocks(text)
+    assert blocks.ranges == {
+        "aws_iam_policy.p": (2, 5),
+        "data.aws_iam_policy_document.d": (7, 11),
+        "module.m": (12, 14),
+    }
+
+
+def test_key_path_blocks_cover_nested_keys_and_list_items(tmp_path: Path) -> None:
+    path = tmp_path / "serverless.yml"
+    path.write_text(
+        "service: s\nprovider:\n  runtime: go1.x\nfunctions:\n  hello:\n"
+        "    handler: bin/hello\n    events:\n      - http:\n          path: x\n"
+        "      - sqs: arn\n"
+    )
+    ranges = key_path_blocks(str(path), 10).ranges
+    assert ranges["provider.runtime"] == (3, 3)
+    assert ranges["functions.hello"] == (5, 10)
+    assert ranges["functions.hello.events[0]"] == (8, 9)
+    assert ranges["functions.hello.events[0].http"] == (8, 9)
+    assert ranges["functions.hello.events[1]"] == (10, 10)
