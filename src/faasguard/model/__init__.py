@@ -43,6 +43,7 @@ from faasguard.model.app import (
 from faasguard.model.code import CodeProfile, ResourceArg, SdkCall
 from faasguard.model.deps import Advisory, DependencyReport, Package, VulnerablePackage
 from faasguard.model.findings import (
+    AppSummary,
     Finding,
     Framework,
     Inconclusive,
@@ -62,6 +63,7 @@ from faasguard.model.findings import (
 from faasguard.model.values import Data, FrozenMap, Location, Ref, Text, Value, is_unknown
 
 __all__ = [
+    "AppSummary",
     "Advisory",
     "CodeProfile",
     "DependencyReport",

@@ -169,6 +169,15 @@ class InconclusiveResult:
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class AppSummary:
+    """One application the scan read: a template, a serverless.yml or a Terraform module."""
+
+    source: str  # the file (or Terraform directory) relative to the scan root, as displayed
+    framework: Framework
+    functions: int = 0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScanResult:
     """Everything a reporter needs; sorted deterministically by the engine."""
@@ -180,6 +189,8 @@ class ScanResult:
     tool_version: str
     fail_on: Severity = Severity.HIGH
     stats: tuple[tuple[str, int], ...] = field(default=())
+    #: each application found, in display order (several kinds may be mixed in one tree)
+    apps: tuple[AppSummary, ...] = ()
 
     @property
     def active(self) -> tuple[Finding, ...]:

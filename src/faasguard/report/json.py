@@ -49,6 +49,10 @@ def _summary(result: ScanResult) -> dict[str, Any]:
         "failed": result.failed,
         "incomplete": result.incomplete,
         "stats": {name: value for name, value in sorted(result.stats)},
+        "apps": [
+            {"source": a.source, "framework": a.framework.value, "functions": a.functions}
+            for a in result.apps
+        ],
     }
 
 

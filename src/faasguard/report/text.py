@@ -45,6 +45,9 @@ def render(result: ScanResult, options: ReportOptions) -> str:
         _print_inconclusive(console, result.inconclusive)
     if not findings:
         console.print(Text("No findings.", style="bold green"))
+    for app in result.apps:
+        fns = f"{app.functions} function{'' if app.functions == 1 else 's'}"
+        console.print(Text(f"app {app.source} ({app.framework.value}, {fns})"), soft_wrap=True)
     console.print(_summary(result), soft_wrap=True)
     # rich pads wrapped lines to the width; trailing blanks only make diffs and pastes noisy
     return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
