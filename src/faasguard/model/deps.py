@@ -35,6 +35,8 @@ class Advisory:
     #: the nearest version that fixes it for the installed version, when one exists
     fixed: str | None = None
     references: tuple[str, ...] = ()
+    #: the database's own label (GHSA: LOW/MODERATE/HIGH/CRITICAL) when no vector was scored
+    severity_label: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,3 +61,9 @@ class DependencyReport:
     #: "offline database built 2026-11-20 (9 days old)" / "OSV API" — said in every report
     source: str = ""
     problems: tuple[tuple[Location, str], ...] = ()
+    #: False when no advisory source could be read (nothing was matched)
+    source_available: bool = True
+    #: days since the offline advisory database was built (None: online source or not known)
+    source_age_days: int | None = None
+    #: the configured age above which the database counts as stale
+    source_max_age_days: int | None = None

@@ -1,0 +1,1 @@
+"""Readers of dependency manifests and lockfiles, one module per format family."""
