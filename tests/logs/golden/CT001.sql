@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='lambda.amazonaws.com' AND eventName LIKE 'AddPermission%' ESCAPE '\') AND (`requestParameters.principal`='*' OR `responseElements.statement` LIKE '%"Principal":"*"%' ESCAPE '\') AND (NOT COALESCE((errorCode IS NOT NULL), 0))

@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='lambda.amazonaws.com' AND eventName LIKE 'AddPermission%' ESCAPE '\') AND (`requestParameters.principal` LIKE '____________' ESCAPE '\' OR `requestParameters.principal` LIKE 'arn:aws:iam::%' ESCAPE '\') AND (NOT COALESCE((errorCode IS NOT NULL), 0))

@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='lambda.amazonaws.com' AND eventName LIKE 'AddLayerVersionPermission%' ESCAPE '\' AND `requestParameters.principal`='*') AND (NOT COALESCE((errorCode IS NOT NULL), 0))

@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='lambda.amazonaws.com' AND (eventName LIKE 'CreateFunctionUrlConfig%' ESCAPE '\' OR eventName LIKE 'UpdateFunctionUrlConfig%' ESCAPE '\') AND `requestParameters.authType`='NONE') AND (NOT COALESCE((errorCode IS NOT NULL), 0))

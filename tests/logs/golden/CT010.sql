@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='lambda.amazonaws.com' AND (eventName LIKE 'UpdateFunctionConfiguration%' ESCAPE '\' OR eventName LIKE 'CreateFunction%' ESCAPE '\')) AND `requestParameters.layers` LIKE '%arn:aws:lambda:%' ESCAPE '\' AND (NOT COALESCE((errorCode IS NOT NULL), 0))

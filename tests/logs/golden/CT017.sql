@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='cloudtrail.amazonaws.com' AND (eventName='StopLogging' OR eventName='DeleteTrail' OR eventName='DeleteEventDataStore' OR eventName='StopEventDataStoreIngestion')) AND (NOT COALESCE((errorCode IS NOT NULL), 0))

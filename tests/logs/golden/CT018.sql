@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='cloudtrail.amazonaws.com' AND (eventName='PutEventSelectors' OR eventName='PutInsightSelectors' OR eventName='UpdateTrail' OR eventName='UpdateEventDataStore')) AND (NOT COALESCE((errorCode IS NOT NULL), 0))

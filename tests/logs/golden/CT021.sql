@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='logs.amazonaws.com' AND eventName='DeleteSubscriptionFilter' AND `requestParameters.logGroupName` LIKE '/aws/lambda/%' ESCAPE '\') AND (NOT COALESCE((errorCode IS NOT NULL), 0))

@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='iam.amazonaws.com' AND eventName='AttachRolePolicy' AND (`requestParameters.policyArn` LIKE '%:policy/AdministratorAccess' ESCAPE '\' OR `requestParameters.policyArn` LIKE '%:policy/PowerUserAccess' ESCAPE '\' OR `requestParameters.policyArn` LIKE '%:policy/IAMFullAccess' ESCAPE '\')) AND (NOT COALESCE((errorCode IS NOT NULL), 0))

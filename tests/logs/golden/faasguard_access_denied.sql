@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE errorCode='AccessDenied' OR errorCode='AccessDeniedException' OR errorCode='Client.UnauthorizedOperation' OR errorCode='UnauthorizedOperation' OR errorCode='Client.UnauthorizedAccess'

@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (`userIdentity.type`='AssumedRole' AND `userIdentity.accessKeyId` LIKE 'ASIA%' ESCAPE '\') AND (NOT COALESCE((userAgent LIKE '%exec-env/AWS\_Lambda\_%' ESCAPE '\'), 0)) AND (NOT COALESCE((sourceIPAddress LIKE '%.amazonaws.com' ESCAPE '\'), 0))

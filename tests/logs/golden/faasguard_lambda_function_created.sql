@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='lambda.amazonaws.com' AND eventName LIKE 'CreateFunction%' ESCAPE '\') AND (NOT COALESCE((eventName LIKE 'CreateFunctionUrlConfig%' ESCAPE '\'), 0)) AND (NOT COALESCE((errorCode IS NOT NULL), 0))

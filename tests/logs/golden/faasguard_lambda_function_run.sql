@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE (eventSource='lambda.amazonaws.com' AND (eventName LIKE 'Invoke%' ESCAPE '\' OR eventName LIKE 'CreateEventSourceMapping%' ESCAPE '\')) AND (NOT COALESCE((errorCode IS NOT NULL), 0))

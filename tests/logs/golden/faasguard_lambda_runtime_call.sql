@@ -1,0 +1,1 @@
+SELECT * FROM logs WHERE `userIdentity.type`='AssumedRole' AND userAgent LIKE '%exec-env/AWS\_Lambda\_%' ESCAPE '\'
