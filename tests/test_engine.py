@@ -169,3 +169,15 @@ def test_findings_sort_by_severity_then_position_and_deduplicate() -> None:
         ("FN903", 3),
         ("FN903", 10),
     ]
+
+
+def test_a_violation_can_lower_its_severity_to_info() -> None:
+    """INFO is the lowest severity (0): a violation that asks for it must not get the rule's."""
+
+    def check(a: App, ctx: RuleContext) -> Iterator[RuleResult]:
+        yield Violation(resource="F", location=loc(3), message="m", severity=Severity.INFO)
+
+    rule = Rule(info=info("X001", Severity.MEDIUM), check=check)
+    fn = Function(id="F", type="AWS::Serverless::Function", location=loc(2))
+    outcome = evaluate(app(fn), [rule], EngineSettings(context=CTX))
+    assert [f.severity for f in outcome.findings] == [Severity.INFO]

@@ -11,7 +11,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from faasguard import __version__
+from faasguard.code.profile import profile_app
 from faasguard.config import InlineIgnore, inline_ignores
+from faasguard.deps.audit import audit_app
+from faasguard.deps.settings import DepsSettings
 from faasguard.discover import DiscoveredFile, FileKind, discover
 from faasguard.engine import (
     EngineSettings,
@@ -21,10 +24,13 @@ from faasguard.engine import (
     select_rules,
 )
 from faasguard.loaders.cloudformation import load_template
+from faasguard.loaders.serverless import load_serverless
 from faasguard.loaders.settings import LoadSettings
+from faasguard.loaders.terraform import load_terraform
 from faasguard.loaders.yamljson import LoadError, loads, read_text
 from faasguard.model import (
     App,
+    AppSummary,
     Diagnostic,
     Finding,
     InconclusiveResult,
@@ -54,6 +60,8 @@ class ScanOptions:
     jobs: int = 1
     plugins: bool = True
     load: LoadSettings = LoadSettings()
+    #: dependency audit (advisory source); None = off, so the library stays offline by default
+    deps: DepsSettings | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,9 +90,35 @@ def _load_cloudformation(file: DiscoveredFile, settings: LoadSettings) -> _Loade
     )
 
 
+def _load_serverless(file: DiscoveredFile, settings: LoadSettings) -> _Loaded:
+    try:
+        text = read_text(file.path, file.display)
+        comments = inline_ignores(text)
+        doc = loads(text, file.display)
+    except LoadError as exc:
+        error = Diagnostic(code="FG001", message=exc.message, location=exc.location)
+        return _Loaded(app=None, file=file, inline={}, problems=(error,))
+    app = load_serverless(doc, os.path.dirname(file.path), settings)
+    return _Loaded(
+        app=app,
+        file=file,
+        inline={file.display: comments},
+        problems=_reasonless(file.display, comments),
+    )
+
+
+def _load_terraform(file: DiscoveredFile, settings: LoadSettings) -> _Loaded:
+    app, texts = load_terraform(file.path, file.display, settings, root=file.root)
+    inline = {display: inline_ignores(text) for display, text in texts.items()}
+    problems = [p for display, comments in inline.items() for p in _reasonless(display, comments)]
+    return _Loaded(app=app, file=file, inline=inline, problems=tuple(problems))
+
+
 #: one reader per kind of definition; each reads its files once and never raises on bad input
 _LOADERS: dict[FileKind, Callable[[DiscoveredFile, LoadSettings], _Loaded]] = {
     FileKind.CLOUDFORMATION: _load_cloudformation,
+    FileKind.SERVERLESS: _load_serverless,
+    FileKind.TERRAFORM: _load_terraform,
 }
 
 
@@ -151,6 +185,9 @@ def plugin_rules() -> tuple[list[Rule], list[Diagnostic]]:
 def enrich(app: App, options: ScanOptions) -> App:
     """Facts beyond the definition: what each function's code calls, which packages it ships."""
     # ENRICHMENT STEPS (each: App -> App, never raising on bad input)
+    if options.deps is not None:
+        app = audit_app(app, options.deps)
+    app = profile_app(app)
     return app
 
 
@@ -193,12 +230,18 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
     )
     findings: list[Finding] = []
     inconclusive: list[InconclusiveResult] = []
-    apps = 0
+    apps: list[AppSummary] = []
     for loaded in loaded_files:
         findings.extend(diagnostic_finding(p, settings) for p in loaded.problems)
         if loaded.app is None:
             continue
-        apps += 1
+        apps.append(
+            AppSummary(
+                source=loaded.file.display,
+                framework=loaded.app.framework,
+                functions=len(loaded.app.functions),
+            )
+        )
         outcome = evaluate(loaded.app, rules, settings)
         findings.extend(outcome.findings)
         inconclusive.extend(outcome.inconclusive)
@@ -218,7 +261,7 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
     infos.update({d.id: d for d in DIAGNOSTICS if any(f.rule.id == d.id for f in findings)})
     if any(f.rule.id == FG004_INFO.id for f in findings):
         infos[FG004_INFO.id] = FG004_INFO
-    stats = (("files", len(found.files)), ("apps", apps), ("rules", len(rules)))
+    stats = (("files", len(found.files)), ("apps", len(apps)), ("rules", len(rules)))
     return ScanResult(
         findings=tuple(deduplicate(findings)),
         inconclusive=tuple(
@@ -229,4 +272,5 @@ def scan(paths: Sequence[str | Path], options: ScanOptions) -> ScanResult:
         tool_version=__version__,
         fail_on=options.fail_on,
         stats=stats,
+        apps=tuple(sorted(apps)),
     )

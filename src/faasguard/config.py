@@ -35,9 +35,39 @@ class Config:
     exclude: tuple[str, ...] = ()
     fail_on: Severity | None = None
     source: str | None = None
+    #: ``logs: deploy_principals:`` ARN glob patterns allowed to change functions (faasguard logs)
+    deploy_principals: tuple[str, ...] = ()
+    #: ``advisories: max_age_days:`` an offline advisory database older than this is DEP004
+    advisories_max_age_days: int | None = None
 
 
-_KEYS = {"select", "ignore", "severity", "exclude", "fail-on"}
+_KEYS = {"select", "ignore", "severity", "exclude", "fail-on", "logs", "advisories"}
+
+
+def _advisories_max_age(value: object, where: Location | None) -> int | None:
+    """``advisories: {max_age_days: N}``; unknown keys under ``advisories`` are errors."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or set(value) - {"max_age_days"}:
+        raise ConfigError("'advisories' must be a mapping with the key 'max_age_days'", where)
+    days = value.get("max_age_days")
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ConfigError("'advisories.max_age_days' must be a whole number of days", where)
+    return days
+
+
+def _deploy_principals(value: object, where: Location | None) -> tuple[str, ...]:
+    """``logs: {deploy_principals: [ARN glob, ...]}``; unknown keys under ``logs`` are errors."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping) or set(value) - {"deploy_principals"}:
+        raise ConfigError("'logs' must be a mapping with the key 'deploy_principals'", where)
+    principals = value.get("deploy_principals", [])
+    if not isinstance(principals, list) or not all(isinstance(v, str) for v in principals):
+        raise ConfigError("'logs.deploy_principals' must be a list of ARN glob patterns", where)
+    return tuple(principals)
 
 
 def _rule_ids(value: object, where: Location | None, key: str) -> frozenset[str]:
@@ -86,6 +116,8 @@ def parse_config(
         exclude=tuple(exclude),
         fail_on=fail_on,
         source=source,
+        deploy_principals=_deploy_principals(data.get("logs"), loc.get("logs")),
+        advisories_max_age_days=_advisories_max_age(data.get("advisories"), loc.get("advisories")),
     )
 
 

@@ -65,7 +65,8 @@ class AppOutcome:
 def _violation_finding(
     info: RuleInfo, v: Violation, settings: EngineSettings, resource: Resource | None
 ) -> Finding:
-    severity = settings.severity_overrides.get(info.id, v.severity or info.severity)
+    own = v.severity if v.severity is not None else info.severity  # INFO is 0: test for None
+    severity = settings.severity_overrides.get(info.id, own)
     evidence = v.evidence + (resource.assumptions if resource else ())
     draft = Finding(
         rule=info,
@@ -77,6 +78,7 @@ def _violation_finding(
         related=v.related,
         fix=v.fix,
         fingerprint=fingerprint(info.id, v.location.file, v.resource, v.key or v.message),
+        properties=v.properties,
     )
     return _suppress(draft, resource, settings)
 

@@ -7,19 +7,47 @@ annotated set exactly; the fixed app must not trigger the rule at all.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import re
-from datetime import date
+import shutil
+import tempfile
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from faasguard.api import ScanOptions, scan
+from faasguard.deps.database import build_database
+from faasguard.deps.settings import DepsSettings
 from faasguard.model import RuleInfo
 from faasguard.rules import builtin_rules
 
 RULE_FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
 TODAY = date(2026, 11, 28)
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9_,\s-]+)$")
+#: DEP rules audit offline against a database built from these records (real advisory facts)
+OSV_RECORDS = Path(__file__).parent.parent / "data" / "osv"
+
+
+@functools.cache
+def _advisory_db(age_days: int) -> str:
+    """An offline advisory database built ``age_days`` before TODAY (removed at exit)."""
+    folder = tempfile.mkdtemp(prefix="faasguard-osv-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    built = datetime.combine(TODAY - timedelta(days=age_days), time(12), tzinfo=UTC)
+    path = str(Path(folder) / "advisories.db")
+    build_database(path, [str(OSV_RECORDS)], built_at=built)
+    return path
+
+
+def _deps_settings(directory: Path, rule_id: str) -> DepsSettings | None:
+    """DEP fixtures scan with the offline test database; ``advisory-db-age-days`` ages it."""
+    if not rule_id.startswith("DEP"):
+        return None
+    age_file = directory / "advisory-db-age-days"
+    age = int(age_file.read_text(encoding="utf-8")) if age_file.is_file() else 0
+    return DepsSettings(offline=True, db_path=_advisory_db(age), today=TODAY)
 
 
 def _frameworks(info: RuleInfo) -> list[str]:
@@ -50,7 +78,12 @@ def expected_lines(directory: Path, rule_id: str) -> set[tuple[str, int]]:
 
 
 def reported_lines(directory: Path, rule_id: str) -> set[tuple[str, int]]:
-    options = ScanOptions(today=TODAY, select=frozenset({rule_id}), plugins=False)
+    options = ScanOptions(
+        today=TODAY,
+        select=frozenset({rule_id}),
+        plugins=False,
+        deps=_deps_settings(directory, rule_id),
+    )
     result = scan([str(directory)], options)
     crashes = [f.message for f in result.findings if f.rule.id == "FG003"]
     assert not crashes, crashes

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
-from faasguard.model.values import Location
+from faasguard.model.values import Location, Scalar
 
 if TYPE_CHECKING:
     from faasguard.model.app import App
@@ -87,6 +87,8 @@ class Violation:
     severity: Severity | None = None  # overrides the rule's default when the case is worse/milder
     #: a stable discriminator when one resource can break the rule several times (e.g. the action)
     key: str = ""
+    #: extra machine-readable facts for reporters (SARIF result properties), e.g. reachable
+    properties: tuple[tuple[str, Scalar], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,6 +145,8 @@ class Finding:
     fix: str = ""
     fingerprint: str = ""
     suppression: Suppression | None = None
+    #: extra machine-readable facts from the rule (SARIF result properties), e.g. reachable
+    properties: tuple[tuple[str, Scalar], ...] = ()
 
     @property
     def suppressed(self) -> bool:

@@ -62,6 +62,7 @@ def _location(loc: Location) -> dict[str, Any]:
 
 def _finding(finding: Finding) -> dict[str, Any]:
     suppression = finding.suppression
+    extra = {"facts": dict(finding.properties)} if finding.properties else {}
     return {
         "rule_id": finding.rule.id,
         "rule_name": finding.rule.name,
@@ -83,6 +84,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
             "reason": suppression.reason,
             "location": _location(suppression.location) if suppression.location else None,
         },
+        **extra,  # rule facts, only when the rule gives some (DEP001: reachable)
     }
 
 

@@ -139,6 +139,7 @@ def _result(finding: Finding, rule_index: int, options: ReportOptions) -> dict[s
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"severity": finding.severity.label, "resource": finding.resource},
     }
+    entry["properties"].update(finding.properties)  # rule facts, e.g. DEP001 "reachable"
     if finding.related:
         entry["relatedLocations"] = [
             {"id": n, **_location(loc, options, "")} for n, loc in enumerate(finding.related, 1)

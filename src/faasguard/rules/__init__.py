@@ -10,7 +10,10 @@ RETIRED_IDS: frozenset[str] = frozenset()
 
 def builtin_rules() -> tuple[Rule, ...]:
     """Every built-in rule, in ID order (imports are local so nothing runs at import time)."""
-    from faasguard.rules import api, encryption, hardening, iam, logging, secrets
+    from faasguard.rules import api, encryption, hardening, iam, iam_code, logging, secrets
+    from faasguard.rules import deps as dependencies
+    from faasguard.rules import secrets_serverless as serverless_secrets
 
-    modules = (iam, encryption, logging, api, hardening, secrets)
-    return tuple(sorted((r for m in modules for r in m.RULES), key=lambda r: r.info.id))
+    modules = (iam, encryption, logging, api, hardening, secrets, dependencies, serverless_secrets)
+    rules = (r for m in (*modules, iam_code) for r in m.RULES)  # iam_code: IAM011-IAM015
+    return tuple(sorted(rules, key=lambda r: r.info.id))

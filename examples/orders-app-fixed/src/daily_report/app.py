@@ -6,6 +6,7 @@ import io
 import os
 
 import boto3
+import yaml
 
 TABLE = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
 S3 = boto3.client("s3")
@@ -26,4 +27,6 @@ def handler(event, context):
         scan = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
     key = f"reports/{day}.csv"
     S3.put_object(Bucket=os.environ["RECEIPTS_BUCKET"], Key=key, Body=out.getvalue().encode())
+    summary = yaml.dump({"day": day, "report": key})
+    S3.put_object(Bucket=os.environ["RECEIPTS_BUCKET"], Key=f"reports/{day}.yaml", Body=summary)
     return {"statusCode": 200, "body": key}
