@@ -67,6 +67,18 @@ def test_literal_env_value_is_used_like_a_literal() -> None:
     assert bound.arn.endswith(":table/orders-prod")
 
 
+def test_env_var_inside_a_name_template_fills_only_its_part() -> None:
+    name = ResourceArg(param="TableName", env_var="STAGE", template="${STAGE}-orders")
+    bound = _bind(TABLE, name, environment=(("STAGE", "prod"),))
+    assert bound.arn.endswith(":table/prod-orders")
+
+
+def test_a_resource_name_only_partly_known_stays_unbound() -> None:
+    name = ResourceArg(param="TableName", template="orders-${?}")
+    bound = _bind(TABLE, name)
+    assert bound.arn == "*" and "orders-${?}" in bound.note
+
+
 def test_object_key_template_becomes_a_prefix_pattern() -> None:
     key = ResourceArg(param="Key", template="receipts/${?}.json")
     bound = _bind(OBJECT, env("Bucket", "B"), key, environment=(("B", ref("Receipts")),))

@@ -120,3 +120,14 @@ def test_every_fixture_folder_belongs_to_a_rule() -> None:
         pytest.skip("no rule fixtures yet")
     orphans = sorted(p.name for p in RULE_FIXTURES.iterdir() if p.name not in known)
     assert not orphans, f"fixtures for unknown rules: {orphans}"
+
+
+def test_each_rule_claims_exactly_the_frameworks_its_fixtures_cover() -> None:
+    """The docs list a rule's frameworks from its metadata: it must not claim an untested one."""
+    mismatched = {
+        r.info.id: (sorted(f.value for f in r.info.frameworks), present)
+        for r in builtin_rules()
+        if sorted(f.value for f in r.info.frameworks)
+        != (present := sorted(p.name for p in (RULE_FIXTURES / r.info.id).iterdir() if p.is_dir()))
+    }
+    assert not mismatched, mismatched

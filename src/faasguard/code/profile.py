@@ -13,7 +13,9 @@ import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from faasguard.code.javascript import JsAnalysis, JsModule, first_error, parse
+from faasguard.code.javascript import JsAnalysis
+from faasguard.code.js_scopes import JsModule
+from faasguard.code.js_syntax import first_error, parse
 from faasguard.code.python import PythonAnalysis
 from faasguard.code.python_scopes import PyModule
 from faasguard.model.app import App, Function

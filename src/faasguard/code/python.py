@@ -74,9 +74,9 @@ class PythonAnalysis:
     def _report(self, call: ast.Call, scope: Scope, file: str) -> Iterator[SdkCall]:
         where = Location(file=file, line=call.lineno, column=call.col_offset + 1)
         func = call.func
-        if _is_getattr(func):
-            assert isinstance(func, ast.Call)  # narrowed by _is_getattr
-            yield from self._report_getattr(func, call, scope, where)
+        getter = _getattr_call(func)
+        if getter is not None:
+            yield from self._report_getattr(getter, call, scope, where)
             return
         values = self._values
         found = values.value_of(func, scope, 0)
@@ -138,10 +138,8 @@ class PythonAnalysis:
                 )
 
 
-def _is_getattr(func: ast.expr) -> bool:
-    """``getattr(obj, name)`` used as the callee of a call."""
-    return (
-        isinstance(func, ast.Call)
-        and isinstance(func.func, ast.Name)
-        and func.func.id == "getattr"
-    )
+def _getattr_call(func: ast.expr) -> ast.Call | None:
+    """The ``getattr(obj, name)`` a call's callee is, or None."""
+    if isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr":
+        return func
+    return None

@@ -84,7 +84,9 @@ class ValueTracer:
             case ast.Attribute(value=ast.Name(id="self" | "cls"), attr=attr):
                 return self.lookup("self." + attr, scope.module.scope, depth)
             case ast.Attribute(value=inner, attr=attr):
-                return [r for o in self.objects(inner, scope, depth) for r in self._attr(o, attr, depth)]
+                return [
+                    r for o in self.objects(inner, scope, depth) for r in self._attr(o, attr, depth)
+                ]
             case ast.Subscript(value=inner, slice=index):
                 if any(_is_environ(o) for o in ev(inner, scope, depth)):
                     return [_env_str(ev(index, scope, depth))]
@@ -208,7 +210,11 @@ class ValueTracer:
             held = [v for v, _ in definitions(node.id, scope) if isinstance(v, ast.Dict | ast.Call)]
             node = held[0] if len(held) == 1 else node
         out: dict[str, Str] = {}
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "dict"
+        ):
             out = {kw.arg: self.first_str(kw.value, scope) for kw in node.keywords if kw.arg}
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=False):

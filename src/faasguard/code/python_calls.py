@@ -66,8 +66,8 @@ def _resource_calls(
         key_arg = 0 if name.startswith("download") else 1  # Bucket.download_file(Key, ...)
         key = ids.get("Key") or nth(positional, key_arg)
         args = {"Bucket": ids.get("Name") or ids.get("BucketName") or UNKNOWN_STR, "Key": key}
-        for op in S3_TRANSFERS[name]:
-            yield sdk_call(service, op, where, sdk, "managed transfer", args)
+        for transfer_op in S3_TRANSFERS[name]:
+            yield sdk_call(service, transfer_op, where, sdk, "managed transfer", args)
     elif name == "batch_writer":  # the table is a key of RequestItems, not a parameter
         table = {"TableName": dict(recv.ids).get("Name", UNKNOWN_STR)}
         yield sdk_call(service, "BatchWriteItem", where, sdk, "batch writer", table, fixed=True)
@@ -101,8 +101,8 @@ def client_calls(
         )
     elif name in S3_TRANSFERS and service == "s3":
         args = _client_transfer_args(name, kwargs, positional)
-        for op in S3_TRANSFERS[name]:
-            yield sdk_call(service, op, where, sdk, "managed transfer", args)
+        for transfer_op in S3_TRANSFERS[name]:
+            yield sdk_call(service, transfer_op, where, sdk, "managed transfer", args)
     elif name in ("generate_presigned_url", "generate_presigned_post"):
         method = kwargs.get("ClientMethod") or nth(positional, 0)
         if name == "generate_presigned_post":

@@ -191,14 +191,27 @@ def _resolve(
         return _Value(note="the call's resource argument was not found")
     if arg.literal is not None:
         return _Value(text=arg.literal)
-    if arg.env_var is not None:
+    if arg.env_var is not None and arg.template is None:
         return _from_text(
             _env_value(fn, arg.env_var), resources, f"environment variable {arg.env_var}"
         )
-    if arg.template is not None and not name_only:
-        fixed = _PLACEHOLDER.split(arg.template, maxsplit=1)[0]
-        return _Value(text=fixed + "*", note=f"{arg.param} built at run time ({arg.template})")
+    if arg.template is not None:
+        return _from_template(arg, fn, name_only=name_only)
     return _Value(note=arg.note or f"{arg.param} is computed at run time")
+
+
+def _from_template(arg: ResourceArg, fn: Function, *, name_only: bool) -> _Value:
+    """``f"{STAGE}-orders"``: the variable is only part of the name, never the whole of it."""
+    text = arg.template or ""
+    value = _env_value(fn, arg.env_var) if arg.env_var else None
+    if arg.env_var and isinstance(value, str):
+        text = text.replace("${" + arg.env_var + "}", value)
+    if not _PLACEHOLDER.search(text):
+        return _Value(text=text)
+    if name_only:
+        return _Value(note=f"{arg.param} is built at run time ({arg.template})")
+    fixed = _PLACEHOLDER.split(text, maxsplit=1)[0]
+    return _Value(text=fixed + "*", note=f"{arg.param} built at run time ({arg.template})")
 
 
 def _literal_name(service: str, text: str) -> str:

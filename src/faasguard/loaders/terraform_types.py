@@ -47,6 +47,7 @@ CLOUDFORMATION_TYPES: dict[str, str] = {
     "aws_redshift_cluster": "AWS::Redshift::Cluster",
     "aws_neptune_cluster": "AWS::Neptune::DBCluster",
     "aws_api_gateway_rest_api": "AWS::ApiGateway::RestApi",
+    "aws_api_gateway_api_key": "AWS::ApiGateway::ApiKey",
     "aws_apigatewayv2_api": "AWS::ApiGatewayV2::Api",
     "aws_cognito_user_pool": "AWS::Cognito::UserPool",
     "aws_cognito_identity_pool": "AWS::Cognito::IdentityPool",

@@ -7,6 +7,19 @@ from __future__ import annotations
 
 from faasguard.model import Framework
 
+# Which definitions a rule is checked on: exactly the fixture folders it has
+# (tests/fixtures/rules/<ID>/<framework>/), so the documentation claims only what is tested.
+EVERY_FRAMEWORK = (
+    Framework.SAM,
+    Framework.CLOUDFORMATION,
+    Framework.SERVERLESS,
+    Framework.TERRAFORM,
+)
+SAM_CFN_TF = (Framework.SAM, Framework.CLOUDFORMATION, Framework.TERRAFORM)
+CFN_SLS_TF = (Framework.CLOUDFORMATION, Framework.SERVERLESS, Framework.TERRAFORM)
+SAM_SLS_TF = (Framework.SAM, Framework.SERVERLESS, Framework.TERRAFORM)
+SAM_TF = (Framework.SAM, Framework.TERRAFORM)
+SERVERLESS_ONLY = (Framework.SERVERLESS,)
 SAM_CFN = (Framework.SAM, Framework.CLOUDFORMATION)
 CFN_ONLY = (Framework.CLOUDFORMATION,)
 SAM_ONLY = (Framework.SAM,)

@@ -31,7 +31,7 @@ from faasguard.model import (
 )
 from faasguard.rules._helpers import stores, unresolved
 from faasguard.rules._references import (
-    CFN_ONLY,
+    CFN_SLS_TF,
     CWE_306,
     CWE_441,
     CWE_732,
@@ -57,7 +57,7 @@ API009 = RuleInfo(
     remediation="Name the caller: a service principal plus `SourceArn` (and `SourceAccount`), "
     "an account id, or `PrincipalOrgID` for an organisation. Function URLs: use "
     "`AuthType: AWS_IAM` (see API002).",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(OWASP_DEPLOY_CONFIG, WA_SHARE, CWE_732),
     equivalents=(
         "checkov:CKV_AWS_301",
@@ -117,7 +117,7 @@ API010 = RuleInfo(
     "SourceAccount even when SourceArn names the bucket.",
     remediation="Add `SourceArn` (the bucket, topic, rule or `arn:aws:execute-api:...` of your "
     "API) and `SourceAccount: !Ref AWS::AccountId` to the `AWS::Lambda::Permission`.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(OWASP_DEPLOY_CONFIG, WA_SHARE, CWE_441),
     equivalents=("checkov:CKV_AWS_364", "trivy:AWS-0067"),
     example="Perm:\n  Type: AWS::Lambda::Permission\n  Properties:\n"
@@ -171,7 +171,7 @@ API011 = RuleInfo(
     remediation="Name the principals (accounts, roles, service principals), or keep `*` and add "
     "a condition: `aws:SourceArn`/`aws:SourceAccount` for services, `aws:PrincipalOrgID` for an "
     "organisation, `aws:SourceVpce`/`aws:SourceIp` for networks.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(OWASP_DEPLOY_CONFIG, WA_SHARE, CWE_732),
     equivalents=(
         "cfn_nag:F16",
@@ -263,7 +263,7 @@ API013 = RuleInfo(
     "do (invoke functions, read buckets, write tables) is public.",
     remediation="Set `AllowUnauthenticatedIdentities: false` on the "
     "`AWS::Cognito::IdentityPool`, or keep the guest role to the minimum a visitor needs.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(OWASP_AUTH, CWE_306),
     equivalents=(
         "checkov:CKV_AWS_366",
@@ -310,7 +310,7 @@ API015 = RuleInfo(
     remediation="Remove `AccessControl` (or use `Private`) and set all four "
     "`PublicAccessBlockConfiguration` settings to true; serve public content through "
     "CloudFront with origin access control instead.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(OWASP_DEPLOY_CONFIG, WA_DATA, CWE_732),
     equivalents=(
         "checkov:CKV_AWS_53",

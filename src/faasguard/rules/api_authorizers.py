@@ -15,7 +15,11 @@ from faasguard.model import (
     Severity,
     Violation,
 )
-from faasguard.rules._references import CWE_287, OWASP_AUTH, SAM_ONLY
+from faasguard.rules._references import (
+    CWE_287,
+    OWASP_AUTH,
+    SAM_SLS_TF,
+)
 from faasguard.rules._registry import rule
 
 API012 = RuleInfo(
@@ -31,7 +35,7 @@ API012 = RuleInfo(
     remediation="SAM HttpApi: `JwtConfiguration: {issuer: <url>, audience: [<client id>]}`. "
     "CloudFormation: `JwtConfiguration.Issuer` and `Audience` on the `AWS::ApiGatewayV2::"
     "Authorizer`; `ProviderARNs` on a COGNITO_USER_POOLS `AWS::ApiGateway::Authorizer`.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_SLS_TF,
     references=(OWASP_AUTH, CWE_287),
     example="Auth:\n  Authorizers:\n    Jwt:\n      JwtConfiguration:\n"
     "        issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc",

@@ -18,7 +18,11 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.rules._helpers import unresolved
-from faasguard.rules._references import CWE_942, OWASP_DEPLOY_CONFIG, SAM_ONLY
+from faasguard.rules._references import (
+    CWE_942,
+    OWASP_DEPLOY_CONFIG,
+    SAM_SLS_TF,
+)
 from faasguard.rules._registry import rule
 
 #: origins that match any site: ``*``, the opaque ``null`` origin, a whole scheme
@@ -76,7 +80,7 @@ API003 = RuleInfo(
     "\"'https://app.example.com'\"` (or `AllowOrigin`); SAM HttpApi / function URL: "
     "`AllowOrigins: [https://app.example.com]`. CloudFormation: the same on "
     "`AWS::ApiGatewayV2::Api.CorsConfiguration` / `AWS::Lambda::Url.Cors`.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_SLS_TF,
     references=(OWASP_DEPLOY_CONFIG, CWE_942),
     equivalents=("checkov:CKV2_AWS_75", "prowler:awslambda_function_url_cors_policy"),
     example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    Cors: \"'*'\"",
@@ -121,7 +125,7 @@ API004 = RuleInfo(
     remediation="List exact origins when credentials are allowed, or drop `AllowCredentials`. "
     "SAM function URL / HttpApi: `AllowOrigins: [https://app.example.com]`; SAM Api: "
     "`Cors.AllowOrigin: \"'https://app.example.com'\"`.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_SLS_TF,
     references=(OWASP_DEPLOY_CONFIG, CWE_942, "CWE-346: Origin Validation Error"),
     example="FunctionUrlConfig:\n  AuthType: NONE\n  Cors:\n    AllowOrigins: ['*']\n"
     "    AllowCredentials: true",

@@ -26,14 +26,14 @@ from faasguard.model import (
 )
 from faasguard.rules._helpers import unauthorized, unresolved
 from faasguard.rules._references import (
-    CFN_ONLY,
+    CFN_SLS_TF,
     CWE_287,
     CWE_306,
+    EVERY_FRAMEWORK,
     OWASP_AUTH,
     OWASP_DOS,
     OWASP_INJECTION,
-    SAM_CFN,
-    SAM_ONLY,
+    SAM_SLS_TF,
     WA_INSPECT,
     WA_LEAST_PRIVILEGE,
     WA_THROTTLE,
@@ -77,7 +77,7 @@ API001 = RuleInfo(
     "COGNITO_USER_POOLS/CUSTOM/AWS_IAM on the `AWS::ApiGateway::Method`, `AuthorizationType` "
     "JWT/CUSTOM/AWS_IAM on the `AWS::ApiGatewayV2::Route`. A route meant to be public: suppress "
     "with a reason.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_AUTH, WA_LEAST_PRIVILEGE, CWE_306),
     equivalents=(
         "checkov:CKV_AWS_59",
@@ -139,7 +139,7 @@ API002 = RuleInfo(
     remediation="SAM: `FunctionUrlConfig.AuthType: AWS_IAM`. CloudFormation: `AuthType: AWS_IAM` "
     "on the `AWS::Lambda::Url` (and drop the public `AWS::Lambda::Permission`). For a public "
     "endpoint, put API Gateway with an authorizer and throttling in front instead.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_AUTH, WA_LEAST_PRIVILEGE, CWE_306),
     equivalents=("checkov:CKV_AWS_258", "prowler:awslambda_function_url_public"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n"
@@ -183,7 +183,7 @@ API005 = RuleInfo(
     remediation="Keep the key for metering if needed, and add an authorizer: SAM "
     "`Auth.DefaultAuthorizer` or the event's `Auth.Authorizer`; CloudFormation "
     "`AuthorizationType` COGNITO_USER_POOLS/CUSTOM/AWS_IAM on the method.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_SLS_TF,
     references=(OWASP_AUTH, CWE_287),
     example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod\n"
     "    Auth:\n      ApiKeyRequired: true",
@@ -224,7 +224,7 @@ API006 = RuleInfo(
     "ThrottlingRateLimit: N, ThrottlingBurstLimit: N}]`, or a usage plan with `Throttle`. "
     "SAM HttpApi: `DefaultRouteSettings: {ThrottlingRateLimit: N, ThrottlingBurstLimit: N}`. "
     "CloudFormation: the same on `AWS::ApiGateway::Stage` / `AWS::ApiGatewayV2::Stage`.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_SLS_TF,
     references=(OWASP_DOS, WA_THROTTLE, "CWE-770: Allocation of Resources Without Limits"),
     equivalents=("serverless-rules:ES2003", "cdk-nag:Serverless-APIGWDefaultThrottling"),
     example="Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod",
@@ -278,7 +278,7 @@ API007 = RuleInfo(
     "definition). CloudFormation: an `AWS::ApiGateway::RequestValidator` with "
     "`ValidateRequestBody: true` referenced by the method's `RequestValidatorId` (with a "
     "`RequestModels` schema).",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_INJECTION, "CWE-20: Improper Input Validation"),
     equivalents=("checkov:CKV2_AWS_53", "cdk-nag:AwsSolutions-APIG2"),
     example="Post:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    HttpMethod: POST",
@@ -323,7 +323,7 @@ API008 = RuleInfo(
     remediation="Add an `AWS::WAFv2::WebACL` (scope REGIONAL) and an "
     "`AWS::WAFv2::WebACLAssociation` whose ResourceArn is the API stage "
     "(`arn:aws:apigateway:<region>::/restapis/<id>/stages/<stage>`).",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(OWASP_INJECTION, WA_INSPECT),
     equivalents=(
         "checkov:CKV2_AWS_29",

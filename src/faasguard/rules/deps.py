@@ -23,7 +23,7 @@ from faasguard.model import (
 )
 from faasguard.model.deps import Advisory, DependencyReport, Package, VulnerablePackage
 from faasguard.model.values import Location
-from faasguard.rules._references import SAM_ONLY
+from faasguard.rules._references import SAM_TF
 from faasguard.rules._registry import rule
 
 _OWASP_DEPS = "OWASP Serverless Top 10: SAS-6 Insecure Third-Party Dependencies"
@@ -88,7 +88,7 @@ DEP001 = RuleInfo(
     remediation="Upgrade the package to the fixed version named in the finding (in the lockfile "
     "or requirements file shown, then rebuild the deployment package); if no fix exists, remove "
     "the package or isolate the code path that uses it.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(_OWASP_DEPS, _OWASP_A06, _WA_VULN, _CWE_1395),
     example=_SAM_REQS + "PyYAML==5.3.1",
     fixed_example=_SAM_REQS + "PyYAML==5.4.1",
@@ -185,7 +185,7 @@ DEP002 = RuleInfo(
     remediation="Pin exact versions (`name==1.2.3` in requirements.txt, ideally with `--hash`), or "
     "commit the lockfile your tool writes (package-lock.json, yarn.lock, pnpm-lock.yaml, "
     "poetry.lock, uv.lock) next to the manifest.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(
         _OWASP_DEPS,
         _WA_VULN,
@@ -227,7 +227,7 @@ DEP003 = RuleInfo(
     "audit is blind to them. The same holds for a manifest that could not be read completely.",
     remediation="Depend on a published release where one exists (`name==1.2.3`), or track the "
     "fork's security fixes yourself; fix the manifest problem named in the finding.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(_OWASP_DEPS, "CWE-829: Inclusion of Functionality from Untrusted Control Sphere"),
     example=_SAM_REQS + "git+https://github.com/psf/requests@v2.31.0#egg=requests",
     fixed_example=_SAM_REQS + "requests==2.31.0",
@@ -271,7 +271,7 @@ DEP004 = RuleInfo(
     "can be read at all, no dependency was audited, and that must not look like a clean result.",
     remediation="Run `faasguard db update` (in CI, before the scan), or scan online; raise "
     "`advisories: {max_age_days: N}` in .faasguard.yml only deliberately.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(_WA_VULN, _OWASP_DEPS),
     example="# .faasguard.yml; faasguard scan --offline with a database built 30 days ago\n"
     "advisories:\n  max_age_days: 7",
@@ -314,7 +314,7 @@ DEP005 = RuleInfo(
     "function's role and sees its environment variables and event data.",
     remediation="Remove the package, rebuild and redeploy the function, rotate every credential "
     "the function or its build could read, and review what the role allowed since it shipped.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(_OWASP_DEPS, "CWE-506: Embedded Malicious Code"),
     example=_SAM_REQS + "some-typosquat==1.0.0  # reported in an OSV MAL- record",
     fixed_example=_SAM_REQS + "requests==2.32.3",

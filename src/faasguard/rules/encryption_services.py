@@ -18,11 +18,11 @@ from faasguard.model import (
 )
 from faasguard.rules._helpers import false_or_absent, owner, unresolved
 from faasguard.rules._references import (
-    CFN_ONLY,
+    CFN_SLS_TF,
     CWE_311,
     CWE_532,
+    EVERY_FRAMEWORK,
     OWASP_SECRETS,
-    SAM_CFN,
     WA_REST,
 )
 from faasguard.rules._registry import rule
@@ -41,7 +41,7 @@ ENC001 = RuleInfo(
     remediation="SAM and CloudFormation: set `KmsKeyArn` on the function (SAM: also possible in "
     "`Globals.Function`) to a customer-managed key whose policy allows the function's role to "
     "decrypt. Better still, keep secrets out of variables (Secrets Manager, SSM SecureString).",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_SECRETS, WA_REST, CWE_311),
     equivalents=("checkov:CKV_AWS_173", "kics:a7f8ac28"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Environment:\n"
@@ -81,7 +81,7 @@ ENC007 = RuleInfo(
     "a key policy decide who can read them, independently of logs:* permissions.",
     remediation="Set `KmsKeyId` on the `AWS::Logs::LogGroup` to a customer-managed key whose "
     "policy allows the logs.<region>.amazonaws.com service principal to use it.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_REST, CWE_532),
     equivalents=("checkov:CKV_AWS_158", "cfn_nag:W84", "trivy:AWS-0017"),
     example="FnLogs:\n  Type: AWS::Logs::LogGroup\n  Properties:\n    RetentionInDays: 30",
@@ -117,7 +117,7 @@ ENC008 = RuleInfo(
     "who can read executions through the key policy.",
     remediation="Set `EncryptionConfiguration: {Type: CUSTOMER_MANAGED_KMS_KEY, KmsKeyId: <key>}` "
     "and allow the state machine's role kms:Decrypt and kms:GenerateDataKey.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_REST, CWE_311),
     equivalents=("prowler:stepfunctions_statemachine_encrypted_with_cmk",),
     example="Flow:\n  Type: AWS::StepFunctions::StateMachine",
@@ -150,7 +150,7 @@ ENC011 = RuleInfo(
     "most compliance baselines require yearly rotation, which KMS does transparently.",
     remediation="Set `EnableKeyRotation: true` on the `AWS::KMS::Key` (optionally "
     "`RotationPeriodInDays`).",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(
         "AWS Well-Architected SEC08-BP01 Implement secure key management",
         "CWE-320: Key Management Errors",
@@ -195,7 +195,7 @@ ENC012 = RuleInfo(
     "unencrypted at rest.",
     remediation="In the stage's MethodSettings (SAM: `MethodSettings` of the Api) set "
     "`CacheDataEncrypted: true` wherever `CachingEnabled` is true, or turn the cache off.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_REST, CWE_311),
     equivalents=("kics:37cca703", "cfn_nag:W87", "trivy:AWS-0110"),
     example="MethodSettings:\n  - ResourcePath: '/*'\n    HttpMethod: '*'\n"

@@ -24,7 +24,13 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.rules._helpers import channels, stores
-from faasguard.rules._references import CFN_ONLY, CWE_311, OWASP_SECRETS, SAM_CFN, WA_REST
+from faasguard.rules._references import (
+    CFN_SLS_TF,
+    CWE_311,
+    EVERY_FRAMEWORK,
+    OWASP_SECRETS,
+    WA_REST,
+)
 from faasguard.rules._registry import rule
 
 #: limitation shared by every rule that asks for a customer-managed key
@@ -80,7 +86,7 @@ ENC002 = RuleInfo(
     remediation="Add `BucketEncryption.ServerSideEncryptionConfiguration` with `SSEAlgorithm: "
     "aws:kms` and `KMSMasterKeyID` set to a customer-managed key (and `BucketKeyEnabled: true` "
     "to limit KMS request costs).",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_REST, CWE_311),
     equivalents=("checkov:CKV_AWS_145",),
     example="Data:\n  Type: AWS::S3::Bucket",
@@ -114,7 +120,7 @@ ENC003 = RuleInfo(
     "the table's data and logs every use in CloudTrail.",
     remediation="CloudFormation: `SSESpecification: {SSEEnabled: true, SSEType: KMS, "
     "KMSMasterKeyId: <key>}`. SAM SimpleTable: `SSESpecification` with the same keys.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(WA_REST, CWE_311),
     equivalents=("checkov:CKV_AWS_119", "cfn_nag:W74", "kics:4bd21e68", "trivy:AWS-0121"),
     example="Orders:\n  Type: AWS::DynamoDB::Table",
@@ -148,7 +154,7 @@ ENC004 = RuleInfo(
     "can use (LOW): a customer-managed key adds an authorization and an audit trail.",
     remediation="Set `KmsMasterKeyId` to a customer-managed key (remove "
     "`SqsManagedSseEnabled: false`).",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_REST, CWE_311),
     equivalents=("checkov:CKV_AWS_27", "cfn_nag:W48", "kics:12726829", "trivy:AWS-0096"),
     example="Jobs:\n  Type: AWS::SQS::Queue\n  Properties:\n    SqsManagedSseEnabled: false",
@@ -187,7 +193,7 @@ ENC005 = RuleInfo(
     "encrypts them but cannot be restricted by a key policy of yours (LOW).",
     remediation="Set `KmsMasterKeyId` on the topic to a customer-managed key whose policy allows "
     "the publishers (and services such as EventBridge or S3 that publish) to use it.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_REST, CWE_311),
     equivalents=("checkov:CKV_AWS_26", "cfn_nag:W47", "kics:9d13b150", "trivy:AWS-0095"),
     example="Alerts:\n  Type: AWS::SNS::Topic",
@@ -234,7 +240,7 @@ ENC006 = RuleInfo(
     "unencrypted at rest (MEDIUM). The AWS managed key alias/aws/kinesis encrypts them but its "
     "use cannot be restricted by you (LOW).",
     remediation="Add `StreamEncryption: {EncryptionType: KMS, KeyId: <customer-managed key>}`.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_REST, CWE_311),
     equivalents=("checkov:CKV_AWS_43", "cfn_nag:W49", "kics:7f65be75", "trivy:AWS-0064"),
     example="Clicks:\n  Type: AWS::Kinesis::Stream\n  Properties:\n    ShardCount: 1",
@@ -267,7 +273,7 @@ ENC013 = RuleInfo(
     "customer-managed key adds a key policy that must also allow decryption, and is required to "
     "share the secret across accounts.",
     remediation="Set `KmsKeyId` on the `AWS::SecretsManager::Secret` to a customer-managed key.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(OWASP_SECRETS, WA_REST, CWE_311),
     equivalents=("checkov:CKV_AWS_149", "cfn_nag:W77", "kics:c8ae9ba9", "trivy:AWS-0098"),
     example="DbSecret:\n  Type: AWS::SecretsManager::Secret\n  Properties:\n"

@@ -25,7 +25,11 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.rules._helpers import owner, stores, unresolved
-from faasguard.rules._references import CFN_ONLY, SAM_CFN, WA_TRANSIT
+from faasguard.rules._references import (
+    CFN_SLS_TF,
+    EVERY_FRAMEWORK,
+    WA_TRANSIT,
+)
 from faasguard.rules._registry import rule
 
 
@@ -47,7 +51,7 @@ ENC009 = RuleInfo(
     remediation="Add an `AWS::S3::BucketPolicy` statement: Effect Deny, Principal '*', Action "
     "'s3:*', Resource the bucket and its objects, Condition `Bool: {aws:SecureTransport: "
     "false}`.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_TRANSIT, "CWE-319: Cleartext Transmission of Sensitive Information"),
     equivalents=(
         "cdk-nag:AwsSolutions-S10",
@@ -135,7 +139,7 @@ ENC010 = RuleInfo(
     remediation="SAM: `Domain: {SecurityPolicy: TLS_1_2}` on the Api/HttpApi. CloudFormation: "
     "`SecurityPolicy: TLS_1_2` on `AWS::ApiGateway::DomainName`, or in "
     "`DomainNameConfigurations` of `AWS::ApiGatewayV2::DomainName`.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(WA_TRANSIT, "CWE-326: Inadequate Encryption Strength"),
     equivalents=("kics:8275fab0", "cfn_nag:W62", "trivy:AWS-0112"),
     example="ApiDomain:\n  Type: AWS::ApiGateway::DomainName\n  Properties:\n"

@@ -25,7 +25,10 @@ from faasguard.model import (
     Severity,
     Violation,
 )
-from faasguard.rules._references import OWASP_MISCONFIG, SAM_CFN
+from faasguard.rules._references import (
+    EVERY_FRAMEWORK,
+    OWASP_MISCONFIG,
+)
 from faasguard.rules._registry import rule
 
 #: How long before the deprecation date FN001 starts to warn.
@@ -62,7 +65,7 @@ FN001 = RuleInfo(
     "AWS blocks creating and then updating functions on it, so an urgent fix cannot be deployed.",
     remediation="Set `Runtime` (SAM: on the function or in `Globals.Function`) to a supported "
     "version, usually the successor named in the finding, and test the code on it.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(
         OWASP_MISCONFIG,
         "AWS Lambda developer guide: Lambda runtimes (runtime deprecation policy)",
@@ -113,7 +116,7 @@ FN004 = RuleInfo(
     "signing profiles you trust.",
     remediation="Create an `AWS::Lambda::CodeSigningConfig` with your AWS Signer profile and "
     "`UntrustedArtifactOnDeployment: Enforce`, and set `CodeSigningConfigArn` on the function.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(
         "OWASP Serverless Top 10: SAS-9 Functions Execution Flow Manipulation",
         "AWS Well-Architected SEC11-BP06",
@@ -163,7 +166,7 @@ FN006 = RuleInfo(
     "that was bundled into it.",
     remediation="Grant `lambda:GetLayerVersion` to specific account ids, or keep Principal '*' "
     "only together with `OrganizationId` set to your organisation.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_MISCONFIG, "AWS Well-Architected SEC03-BP07", "CWE-200"),
     example="LayerShare:\n  Type: AWS::Lambda::LayerVersionPermission\n  Properties:\n"
     "    Action: lambda:GetLayerVersion\n    LayerVersionArn: !Ref Layer\n    Principal: '*'",

@@ -21,7 +21,12 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.rules._helpers import unauthorized
-from faasguard.rules._references import OWASP_DOS, OWASP_MISCONFIG, SAM_CFN
+from faasguard.rules._references import (
+    EVERY_FRAMEWORK,
+    OWASP_DOS,
+    OWASP_MISCONFIG,
+    SAM_CFN_TF,
+)
 from faasguard.rules._registry import rule
 
 #: Longest synchronous wait of each API Gateway flavour, in seconds (integration timeout).
@@ -93,7 +98,7 @@ FN002 = RuleInfo(
     "function of the account (denial of service).",
     remediation="Set `ReservedConcurrentExecutions` on the function to the peak it needs; for "
     "APIs also set stage throttling. The finding is LOW when every route is authenticated.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_DOS, "AWS Well-Architected SEC06-BP03", "CWE-770"),
     equivalents=("checkov:CKV_AWS_115", "cfn_nag:W92"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Events:\n"
@@ -155,7 +160,7 @@ FN003 = RuleInfo(
     remediation="Set `Timeout` (SAM: on the function or in `Globals.Function`) to at most the "
     "API's integration timeout (29 s REST, 30 s HTTP API), and move long work to an "
     "asynchronous path (queue, Step Functions). Never above 900.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_DOS, "AWS Well-Architected REL05-BP05", "CWE-400"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Timeout: 300\n"
     "    Events:\n      Get: {Type: Api, Properties: {Path: /, Method: GET}}",
@@ -237,7 +242,7 @@ FN005 = RuleInfo(
     "its password into the only barrier.",
     remediation="Give the function a `VpcConfig` with private subnets in the database's VPC and "
     "a security group the database's security group admits; keep the database private.",
-    frameworks=SAM_CFN,
+    frameworks=SAM_CFN_TF,
     references=(OWASP_MISCONFIG, "AWS Well-Architected SEC05-BP01", "CWE-668"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Environment:\n"
     "      Variables: {DB_HOST: !GetAtt Db.Endpoint.Address}",

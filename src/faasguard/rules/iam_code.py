@@ -28,7 +28,12 @@ from faasguard.model import (
     Severity,
     Violation,
 )
-from faasguard.rules._references import CWE_269, OWASP_PRIVILEGE, SAM_ONLY, WA_LEAST_PRIVILEGE
+from faasguard.rules._references import (
+    CWE_269,
+    OWASP_PRIVILEGE,
+    SAM_TF,
+    WA_LEAST_PRIVILEGE,
+)
 from faasguard.rules._registry import rule
 
 _CODE_LIMITS = (
@@ -71,7 +76,7 @@ IAM011 = RuleInfo(
     remediation="Remove the actions no function calls; replace a wildcard by the actions listed "
     "in the finding. SAM: prefer a narrower policy template or a statement in `Policies`. "
     f"CloudFormation: edit the role's inline policy. {_WHO_FIXES}.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(
         OWASP_PRIVILEGE,
         WA_LEAST_PRIVILEGE,
@@ -151,7 +156,7 @@ IAM012 = RuleInfo(
     remediation="Add exactly the missing action on the resource named in the finding (SAM: a "
     "policy template or statement in `Policies`; CloudFormation: the role's inline policy). "
     f"{_WHO_FIXES}.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(
         WA_LEAST_PRIVILEGE,
         "CWE-703: Improper Check or Handling of Exceptional Conditions",
@@ -220,7 +225,7 @@ IAM013 = RuleInfo(
     "`!Ref OrdersTable`) show the resource the grant can be limited to.",
     remediation="Replace `*` by the ARNs listed in the finding (`!GetAtt OrdersTable.Arn`, "
     f"`!Sub ${{Bucket.Arn}}/prefix/*`). {_WHO_FIXES}.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(
         OWASP_PRIVILEGE,
         WA_LEAST_PRIVILEGE,
@@ -278,7 +283,7 @@ IAM014 = RuleInfo(
     "without changing what the function does.",
     remediation="Remove the actions of the path the code never calls (listed in the finding). "
     f"{_WHO_FIXES}.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(
         OWASP_PRIVILEGE,
         WA_LEAST_PRIVILEGE,
@@ -344,7 +349,7 @@ IAM015 = RuleInfo(
     "least-privilege results inconclusive and lists the call here, so a reviewer can check it.",
     remediation="Make the call explicit (`client.get_object(...)`) or check its permission "
     "by hand and suppress the finding with a reason.",
-    frameworks=SAM_ONLY,
+    frameworks=SAM_TF,
     references=(WA_LEAST_PRIVILEGE,),
     equivalents=(),
     example="op = event['op']\ngetattr(s3, op)(Bucket=BUCKET)",

@@ -24,7 +24,12 @@ from faasguard.model import (
     Text,
     Violation,
 )
-from faasguard.rules._references import CWE_269, OWASP_PRIVILEGE, SAM_CFN, WA_LEAST_PRIVILEGE
+from faasguard.rules._references import (
+    CWE_269,
+    EVERY_FRAMEWORK,
+    OWASP_PRIVILEGE,
+    WA_LEAST_PRIVILEGE,
+)
 from faasguard.rules._registry import rule
 
 
@@ -60,7 +65,7 @@ IAM004 = RuleInfo(
     remediation="Detach the policy. SAM: replace the name in `Policies` with policy templates "
     "or statements for the actions the function calls. CloudFormation: remove the ARN from "
     "`ManagedPolicyArns` and add a scoped inline policy.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE, CWE_269),
     equivalents=(
         "cfn_nag:W43",
@@ -112,7 +117,7 @@ IAM005 = RuleInfo(
     remediation="SAM: replace the policy name in `Policies` with a policy template "
     "(S3CrudPolicy, DynamoDBCrudPolicy...) or statements. CloudFormation: remove it from "
     "`ManagedPolicyArns` and add a scoped inline policy.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE, CWE_269),
     equivalents=("cdk-nag:AwsSolutions-IAM4",),
     example="Policies:\n  - AmazonDynamoDBFullAccess",
@@ -151,7 +156,7 @@ IAM006 = RuleInfo(
     remediation="Remove the permissions the function does not call. When it must manage IAM or "
     "Lambda, name the exact roles/functions in Resource, add conditions (iam:PassedToService) "
     "and set a permissions boundary on the roles it creates.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(
         OWASP_PRIVILEGE,
         WA_LEAST_PRIVILEGE,
@@ -225,7 +230,7 @@ IAM008 = RuleInfo(
     "radius to what that function does.",
     remediation="SAM: drop `Role` and let SAM generate a role per function from `Policies`. "
     "CloudFormation: one AWS::IAM::Role per function with only that function's statements.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(
         OWASP_PRIVILEGE,
         WA_LEAST_PRIVILEGE,
@@ -276,7 +281,7 @@ IAM010 = RuleInfo(
     remediation="Trust only the service that runs the role (Service: lambda.amazonaws.com). For "
     "a real cross-account need, name the exact role ARN and add a Condition on sts:ExternalId "
     "or aws:PrincipalOrgID.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(
         WA_LEAST_PRIVILEGE,
         "AWS IAM User Guide: The confused deputy problem",

@@ -24,8 +24,8 @@ from faasguard.model import (
 )
 from faasguard.rules._references import (
     CWE_269,
+    EVERY_FRAMEWORK,
     OWASP_PRIVILEGE,
-    SAM_CFN,
     WA_LEAST_PRIVILEGE,
 )
 from faasguard.rules._registry import rule
@@ -62,7 +62,7 @@ IAM001 = RuleInfo(
     remediation="List the actions the function calls (e.g. dynamodb:GetItem, dynamodb:PutItem) "
     "on the resources it uses. SAM: prefer a policy template such as DynamoDBCrudPolicy or "
     "S3ReadPolicy in `Policies`. CloudFormation: write them in the role's policy document.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE, CWE_269),
     equivalents=(
         "checkov:CKV_AWS_62",
@@ -116,7 +116,7 @@ IAM002 = RuleInfo(
     remediation="Replace the wildcard with the actions the function calls. SAM: the policy "
     "templates (DynamoDBCrudPolicy, S3WritePolicy, SQSSendMessagePolicy...) name exact actions. "
     "CloudFormation: list them in the policy document.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE, CWE_269),
     equivalents=("serverless-rules:WS1003", "trivy:AWS-0345", "cdk-nag:AwsSolutions-IAM5"),
     example="- Effect: Allow\n  Action: dynamodb:*\n  Resource: !GetAtt OrdersTable.Arn",
@@ -176,7 +176,7 @@ IAM003 = RuleInfo(
     remediation="Name the resources: SAM `!GetAtt Table.Arn`, `!Ref Topic`, or a policy "
     "template with the resource parameter (DynamoDBCrudPolicy: {TableName: !Ref Table}). "
     "CloudFormation: the same ARNs in `Resource`.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE, "CWE-732: Incorrect Permission Assignment"),
     equivalents=(
         "cfn_nag:W11",
@@ -260,7 +260,7 @@ IAM007 = RuleInfo(
     "act as that role: a classic privilege escalation.",
     remediation="Set Resource to the ARNs of the roles the function must pass, and add a "
     "Condition StringEquals iam:PassedToService (e.g. lambda.amazonaws.com).",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE, CWE_269),
     equivalents=("cfn_nag:F38", "cfn_nag:F39", "cfn_nag:F40", "trivy:AWS-0342"),
     example="- Effect: Allow\n  Action: iam:PassRole\n  Resource: '*'",
@@ -317,7 +317,7 @@ IAM009 = RuleInfo(
     "Both are deny-lists: they grow silently and are easy to misread as restrictions.",
     remediation="Rewrite the statement as an allow-list: Action and Resource naming what the "
     "function needs. Keep NotAction/NotResource for Deny statements.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_PRIVILEGE, WA_LEAST_PRIVILEGE, CWE_269),
     equivalents=("cfn_nag:W15", "cfn_nag:W21"),
     example="- Effect: Allow\n  NotAction: iam:*\n  Resource: '*'",

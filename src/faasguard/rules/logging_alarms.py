@@ -21,7 +21,12 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.rules._helpers import points_at
-from faasguard.rules._references import CWE_778, OWASP_LOG, SAM_CFN, WA_LOG
+from faasguard.rules._references import (
+    CWE_778,
+    EVERY_FRAMEWORK,
+    OWASP_LOG,
+    WA_LOG,
+)
 from faasguard.rules._registry import rule
 
 _ERROR_METRICS = frozenset({"Errors", "DestinationDeliveryFailures", "DeadLetterErrors"})
@@ -39,7 +44,7 @@ LOG017 = RuleInfo(
     remediation="Add an `AWS::CloudWatch::Alarm` on namespace `AWS/Lambda`, metric `Errors`, "
     "dimension `FunctionName: !Ref <Function>`, with an `AlarmActions` target (SNS topic, "
     "incident tool). An account-wide `Errors` alarm without dimensions also counts.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_LOG, WA_LOG, CWE_778),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Runtime: python3.12",
     fixed_example="FnErrors:\n  Type: AWS::CloudWatch::Alarm\n  Properties:\n"

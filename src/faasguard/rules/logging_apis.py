@@ -16,7 +16,14 @@ from faasguard.model import (
     Severity,
 )
 from faasguard.rules._helpers import false_or_absent, missing_control, owner, unresolved
-from faasguard.rules._references import CFN_ONLY, CWE_532, CWE_778, OWASP_LOG, SAM_CFN, WA_LOG
+from faasguard.rules._references import (
+    CFN_SLS_TF,
+    CWE_532,
+    CWE_778,
+    EVERY_FRAMEWORK,
+    OWASP_LOG,
+    WA_LOG,
+)
 from faasguard.rules._registry import rule
 
 LOG003 = RuleInfo(
@@ -31,7 +38,7 @@ LOG003 = RuleInfo(
     remediation="SAM: `AccessLogSetting` (Api) / `AccessLogSettings` (HttpApi) with a "
     "`DestinationArn` and a JSON `Format`. CloudFormation: `AccessLogSetting` on "
     "`AWS::ApiGateway::Stage`, `AccessLogSettings` on `AWS::ApiGatewayV2::Stage`.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_LOG, WA_LOG, CWE_778),
     equivalents=(
         "checkov:CKV_AWS_76",
@@ -72,7 +79,7 @@ LOG004 = RuleInfo(
     remediation="SAM: `MethodSettings: [{ResourcePath: '/*', HttpMethod: '*', LoggingLevel: "
     "ERROR}]` on the Api. CloudFormation: the same in the Stage's `MethodSettings` (the account "
     "needs an `AWS::ApiGateway::Account` CloudWatch role).",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(WA_LOG, CWE_778),
     equivalents=("cdk-nag:AwsSolutions-APIG6",),
     example="MethodSettings:\n  - ResourcePath: '/*'\n    HttpMethod: '*'\n    LoggingLevel: OFF",
@@ -108,7 +115,7 @@ LOG005 = RuleInfo(
     "the functions and services behind it. HTTP APIs do not support X-Ray and are not checked.",
     remediation="SAM: `TracingEnabled: true` on the Api (or `Globals.Api`). CloudFormation: "
     "`TracingEnabled: true` on the `AWS::ApiGateway::Stage`.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_LOG, WA_LOG, CWE_778),
     equivalents=(
         "checkov:CKV_AWS_73",
@@ -154,7 +161,7 @@ LOG013 = RuleInfo(
     "be followed to the tables and functions it touched.",
     remediation="SAM `AWS::Serverless::GraphQLApi` and CloudFormation `AWS::AppSync::GraphQLApi`:"
     " `XrayEnabled: true`.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(OWASP_LOG, WA_LOG, CWE_778),
     equivalents=("serverless-rules:WS3000",),
     example="Graph:\n  Type: AWS::AppSync::GraphQLApi\n  Properties:\n"
@@ -180,7 +187,7 @@ LOG015 = RuleInfo(
     "group becomes a secret store readable by anyone with logs:GetLogEvents.",
     remediation="Remove `DataTraceEnabled: true` from the stage's `MethodSettings` (SAM: the "
     "Api's MethodSettings); use LoggingLevel ERROR/INFO for troubleshooting instead.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(CWE_532, WA_LOG),
     equivalents=("checkov:CKV_AWS_276",),
     example="MethodSettings:\n  - ResourcePath: '/*'\n    HttpMethod: '*'\n"

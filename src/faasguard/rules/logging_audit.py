@@ -18,7 +18,13 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.rules._helpers import false_or_absent, missing_control, unresolved
-from faasguard.rules._references import CFN_ONLY, CWE_778, OWASP_LOG, SAM_CFN, WA_LOG
+from faasguard.rules._references import (
+    CFN_SLS_TF,
+    CWE_778,
+    EVERY_FRAMEWORK,
+    OWASP_LOG,
+    WA_LOG,
+)
 from faasguard.rules._registry import rule
 
 LOG011 = RuleInfo(
@@ -31,7 +37,7 @@ LOG011 = RuleInfo(
     "recorded, which hides both abuse and failures between steps.",
     remediation="SAM: `Tracing: {Enabled: true}` on the StateMachine. CloudFormation: "
     "`TracingConfiguration: {Enabled: true}`.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(WA_LOG, CWE_778),
     equivalents=("serverless-rules:WS5000", "cdk-nag:AwsSolutions-SF2"),
     example="Flow:\n  Type: AWS::Serverless::StateMachine\n  Properties:\n"
@@ -67,7 +73,7 @@ LOG012 = RuleInfo(
     "investigated later.",
     remediation="SAM: `Logging: {Level: ERROR (or ALL), Destinations: [{CloudWatchLogsLogGroup: "
     "{LogGroupArn: ...}}]}`. CloudFormation: `LoggingConfiguration` with the same keys.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_LOG, WA_LOG, CWE_778),
     equivalents=("cdk-nag:AwsSolutions-SF1",),
     example="Flow:\n  Type: AWS::Serverless::StateMachine\n  Properties:\n"
@@ -106,7 +112,7 @@ LOG014 = RuleInfo(
     "the bucket reads the trail.",
     remediation="Set `EnableLogFileValidation: true`, `IsMultiRegionTrail: true` and `KMSKeyId` "
     "on the `AWS::CloudTrail::Trail`.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(
         WA_LOG,
         CWE_778,

@@ -27,7 +27,13 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.rules._helpers import channels, missing_control, owner, points_at
-from faasguard.rules._references import CFN_ONLY, CWE_392, OWASP_LOG, SAM_CFN, WA_RETRY
+from faasguard.rules._references import (
+    CFN_SLS_TF,
+    CWE_392,
+    EVERY_FRAMEWORK,
+    OWASP_LOG,
+    WA_RETRY,
+)
 from faasguard.rules._registry import rule
 
 
@@ -51,7 +57,7 @@ LOG006 = RuleInfo(
     remediation="SAM: `DeadLetterQueue: {Type: SQS, TargetArn: ...}` or `EventInvokeConfig."
     "DestinationConfig.OnFailure`. CloudFormation: `DeadLetterConfig.TargetArn` on the function "
     "or an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure`.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_LOG, WA_RETRY, CWE_392),
     equivalents=("checkov:CKV_AWS_116", "serverless-rules:ES1007", "kics:c2eae442"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Events:\n"
@@ -115,7 +121,7 @@ LOG007 = RuleInfo(
     "matters, checked by LOG008.)",
     remediation="SAM: `DestinationConfig: {OnFailure: {Destination: <queue/topic ARN>}}` on the "
     "Kinesis/DynamoDB/MSK event. CloudFormation: the same on `AWS::Lambda::EventSourceMapping`.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(WA_RETRY, CWE_392),
     equivalents=("serverless-rules:ES1001",),
     example="Mapping:\n  Type: AWS::Lambda::EventSourceMapping\n  Properties:\n"
@@ -193,7 +199,7 @@ LOG008 = RuleInfo(
     "dead-letter queue where it can be inspected and alarmed on.",
     remediation="Add `RedrivePolicy: {deadLetterTargetArn: !GetAtt Dlq.Arn, maxReceiveCount: 5}` "
     "to the queue (queues that are themselves dead-letter queues are not reported).",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_RETRY, CWE_392),
     equivalents=("serverless-rules:ES6000", "cdk-nag:AwsSolutions-SQS3"),
     example="Jobs:\n  Type: AWS::SQS::Queue",
@@ -231,7 +237,7 @@ LOG009 = RuleInfo(
     "dead-letter queue for inspection and replay.",
     remediation="Add `RedrivePolicy: {deadLetterTargetArn: <queue ARN>}` to the "
     "`AWS::SNS::Subscription` (the queue policy must allow sns.amazonaws.com to send).",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_RETRY, CWE_392),
     equivalents=("serverless-rules:ES7000",),
     example="Sub:\n  Type: AWS::SNS::Subscription\n  Properties:\n    Protocol: sqs\n"
@@ -266,7 +272,7 @@ LOG010 = RuleInfo(
     "event; a target-level dead-letter queue keeps it, with the error, for investigation.",
     remediation="CloudFormation: `DeadLetterConfig: {Arn: <queue ARN>}` on each entry of the "
     "rule's `Targets`. SAM Schedule/EventBridgeRule events: `DeadLetterConfig` on the event.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_RETRY, CWE_392),
     equivalents=("serverless-rules:ES4000",),
     example="Targets:\n  - Id: Fn\n    Arn: !GetAtt Fn.Arn",

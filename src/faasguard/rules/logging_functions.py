@@ -24,7 +24,14 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.rules._helpers import missing_control, points_at, unresolved
-from faasguard.rules._references import CFN_ONLY, CWE_532, CWE_778, OWASP_LOG, SAM_CFN, WA_LOG
+from faasguard.rules._references import (
+    CFN_SLS_TF,
+    CWE_532,
+    CWE_778,
+    EVERY_FRAMEWORK,
+    OWASP_LOG,
+    WA_LOG,
+)
 from faasguard.rules._registry import rule
 
 _LAMBDA_LOG_PREFIX = "/aws/lambda/"
@@ -42,7 +49,7 @@ LOG001 = RuleInfo(
     remediation="SAM: `Tracing: Active` on the function or in `Globals.Function`. "
     "CloudFormation: `TracingConfig: {Mode: Active}` (the role needs xray:PutTraceSegments, "
     "e.g. the AWSXRayDaemonWriteAccess managed policy).",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_LOG, WA_LOG, CWE_778),
     equivalents=("serverless-rules:WS1000", "kics:9488c451", "trivy:AWS-0066", "trivy:AWS-0125"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Tracing: PassThrough",
@@ -79,7 +86,7 @@ LOG002 = RuleInfo(
     "`RetentionInDays` puts retention under review.",
     remediation="Declare an `AWS::Logs::LogGroup` named `!Sub /aws/lambda/${Fn}` (or the "
     "function's `LoggingConfig.LogGroup`) with `RetentionInDays`.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(WA_LOG, CWE_778, "OWASP Logging Cheat Sheet: retention"),
     equivalents=("serverless-rules:WS1004",),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Handler: app.handler",
@@ -149,7 +156,7 @@ LOG016 = RuleInfo(
     "(Function log groups are reported by LOG002 on the function.)",
     remediation="Set `RetentionInDays` on the `AWS::Logs::LogGroup` to what your audit and "
     "privacy requirements ask for.",
-    frameworks=CFN_ONLY,
+    frameworks=CFN_SLS_TF,
     references=(WA_LOG, CWE_532),
     equivalents=("checkov:CKV_AWS_66", "cfn_nag:W86"),
     example="ApiLogs:\n  Type: AWS::Logs::LogGroup",

@@ -23,7 +23,13 @@ from faasguard.model import (
     Severity,
     Violation,
 )
-from faasguard.rules._references import CWE_798, OWASP_SECRETS, SAM_CFN, WA_SECRETS
+from faasguard.rules._references import (
+    CWE_798,
+    EVERY_FRAMEWORK,
+    OWASP_SECRETS,
+    SAM_CFN_TF,
+    WA_SECRETS,
+)
 from faasguard.rules._registry import rule
 from faasguard.secretscan import (
     classify_literal,
@@ -34,6 +40,17 @@ from faasguard.secretscan import (
 )
 
 _ACCESS_KEY_TYPE = "AWS::IAM::AccessKey"
+#: attributes of an access key that are its secret half (CloudFormation, Terraform names)
+_ACCESS_KEY_SECRETS = frozenset({"SecretAccessKey", "secret", "ses_smtp_password_v4"})
+#: resource attributes whose value is itself a secret (Terraform can read them; CloudFormation
+#: cannot), keyed by the type ``App.resource_types`` gives
+_SECRET_ATTRIBUTES: dict[tuple[str, str], str] = {
+    ("AWS::ApiGateway::ApiKey", "value"): "the value of API key",
+    ("aws_secretsmanager_secret_version", "secret_string"): "the secret string of",
+    ("random_password", "result"): "the generated password",
+    ("tls_private_key", "private_key_pem"): "the private key of",
+    ("tls_private_key", "private_key_openssh"): "the private key of",
+}
 
 
 def _stored_secret_names(app: App) -> frozenset[str]:
@@ -60,7 +77,7 @@ SEC001 = RuleInfo(
     "its ARN or name in the variable, and read it at run time (the Parameters and Secrets "
     "Lambda extension caches it). For values CloudFormation must pass, use a dynamic reference "
     "`{{resolve:secretsmanager:...}}` or a NoEcho parameter.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_SECRETS, WA_SECRETS, CWE_798),
     equivalents=("checkov:CKV_AWS_45", "kics:a88baa34"),
     example="Fn:\n  Type: AWS::Serverless::Function\n  Properties:\n    Environment:\n"
@@ -77,19 +94,40 @@ SEC001 = RuleInfo(
 def plaintext_secret_in_environment(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
     stored = _stored_secret_names(app)
     for fn, var in _env_vars(app):
-        if not isinstance(var.value, str) or var.value in stored:
-            continue
-        hit = classify_literal(var.name, var.value)
-        if hit is None or hit.aws:
+        if isinstance(var.value, Ref):
+            evidence = _secret_attribute(app, var.value)
+        elif isinstance(var.value, str) and var.value not in stored:
+            evidence = _literal_secret(var.name, var.value)
+        else:
+            evidence = None
+        if evidence is None:
             continue
         yield Violation(
             resource=fn.id,
             location=var.location,
             message=f"Function {fn.id} has a plaintext secret in environment variable {var.name}",
-            evidence=(hit.reason, f"value: {redact(var.value)}"),
+            evidence=evidence,
             fix=f"Move the value of {var.name} to Secrets Manager and pass its ARN instead.",
             key=var.name,
         )
+
+
+def _literal_secret(name: str, value: str) -> tuple[str, ...] | None:
+    hit = classify_literal(name, value)
+    if hit is None or hit.aws:  # AWS credentials: SEC002
+        return None
+    return (hit.reason, f"value: {redact(value)}")
+
+
+def _secret_attribute(app: App, value: Ref) -> tuple[str, ...] | None:
+    """A reference to a secret-valued attribute of a resource of the app (the deployed
+    function's configuration then holds the secret itself, in clear)."""
+    types = dict(app.resource_types)
+    kind = types.get(value.target) if value.target is not None else None
+    what = _SECRET_ATTRIBUTES.get((kind, value.attribute or "")) if kind is not None else None
+    if what is None:
+        return None
+    return (f"the value is {what} {value.target}", f"reference: {value.attribute}")
 
 
 SEC002 = RuleInfo(
@@ -105,7 +143,7 @@ SEC002 = RuleInfo(
     remediation="Remove the keys. Grant what the function needs to its execution role (SAM: "
     "`Policies`; CloudFormation: the role's policies). Deactivate and delete the exposed key. "
     "For another account, assume a role there with sts:AssumeRole.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(
         OWASP_SECRETS,
         "AWS Well-Architected SEC02-BP02 Use temporary credentials",
@@ -126,7 +164,7 @@ def _access_key_reference(app: App, value: Ref) -> str | None:
     keys = {rid for rid, rtype in app.resource_types if rtype == _ACCESS_KEY_TYPE}
     if value.target not in keys:
         return None
-    if value.attribute == "SecretAccessKey":
+    if value.attribute in _ACCESS_KEY_SECRETS:
         return f"the secret access key of {_ACCESS_KEY_TYPE} {value.target}"
     return f"the access key id of {_ACCESS_KEY_TYPE} {value.target}"
 
@@ -170,7 +208,7 @@ SEC003 = RuleInfo(
     remediation="Secrets Manager: drop `SecretString` and use `GenerateSecretString`, or set the "
     "value out of band. SSM: create a SecureString parameter outside the template and reference "
     "it with `{{resolve:ssm-secure:...}}` where needed.",
-    frameworks=SAM_CFN,
+    frameworks=EVERY_FRAMEWORK,
     references=(OWASP_SECRETS, WA_SECRETS, CWE_798),
     example="DbSecret:\n  Type: AWS::SecretsManager::Secret\n  Properties:\n"
     '    SecretString: \'{"password": "hunter2hunter2"}\'',
@@ -224,7 +262,7 @@ SEC004 = RuleInfo(
     "value writes the secret itself into the template and version control.",
     remediation="Set `NoEcho: true` and remove `Default`; better, drop the parameter and use a "
     "dynamic reference `{{resolve:secretsmanager:...}}` where the value is needed.",
-    frameworks=SAM_CFN,
+    frameworks=SAM_CFN_TF,
     references=(OWASP_SECRETS, WA_SECRETS, "CWE-200", CWE_798),
     equivalents=("cfn-lint:W2501",),
     example="Parameters:\n  DbPassword:\n    Type: String\n    Default: hunter2hunter2",

@@ -21,7 +21,12 @@ from faasguard.model import (
     Severity,
     Violation,
 )
-from faasguard.rules._references import CWE_798, OWASP_SECRETS, WA_SECRETS
+from faasguard.rules._references import (
+    CWE_798,
+    OWASP_SECRETS,
+    SERVERLESS_ONLY,
+    WA_SECRETS,
+)
 from faasguard.rules._registry import rule
 from faasguard.secretscan import looks_secret_name
 
@@ -45,7 +50,7 @@ SEC005 = RuleInfo(
     remediation="Pass the parameter's name instead (`DB_PASSWORD_PARAM: /app/db-password`), "
     "grant ssm:GetParameter (and kms:Decrypt) on it, and read it at run time, e.g. with the "
     "AWS Parameters and Secrets Lambda extension, which caches it.",
-    frameworks=(Framework.SERVERLESS,),
+    frameworks=SERVERLESS_ONLY,
     references=(OWASP_SECRETS, WA_SECRETS, CWE_798),
     equivalents=(),
     example="provider:\n  environment:\n    DB_PASSWORD: ${ssm:/orders/db-password}",
