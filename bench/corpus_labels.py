@@ -17,6 +17,7 @@ from faasguard.loaders.yamljson import LoadError, Node, YMap, load_file
 
 #: label ``format`` words that faasguard reads today; other apps wait for their loaders
 SUPPORTED_FORMAT_WORDS = ("sam", "cloudformation", "terraform", "serverless")
+_MODULE_PREFIX = re.compile(r"^(module\.[^.\[]+(\[[^\]]*\])?\.)+")
 #: labels name several resources as "a, b" or "a + b"
 _RESOURCE_SEP = re.compile(r",|\s\+\s")
 #: ``resource "aws_x" "name" {`` / ``data "aws_x" "name" {`` / ``module "name" {`` at a line start
@@ -257,7 +258,9 @@ def matches(label: Label, rules: Sequence[str], hit: Hit, blocks: Blocks) -> boo
     if hit.file != label.file or hit.rule not in rules:
         return False
     names = _label_resources(label, blocks)
-    return hit.resource in names or any(blocks.contains(n, hit.line) for n in names)
+    # a Terraform module's resources are addressed module.<name>.<address> from its caller
+    resource = _MODULE_PREFIX.sub("", hit.resource)
+    return resource in names or any(blocks.contains(n, hit.line) for n in names)
 
 
 def matching_hits(

@@ -63,3 +63,19 @@ def test_sniffing() -> None:
     assert looks_like_template(b'AWSTemplateFormatVersion: "2010-09-09"\n')
     assert looks_like_template(b'{"Resources": {"X": {"Type": "Custom::Thing"}}}')
     assert not looks_like_template(b"Resources:\n  - cpu: 1\n")
+
+
+def test_terraform_roots_exclude_called_local_modules_but_not_commented_calls(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "infra" / "main.tf", 'module "api" {\n  source = "./modules/api"\n}\n')
+    write(tmp_path / "infra" / "modules" / "api" / "main.tf", 'resource "aws_sqs_queue" "q" {}\n')
+    write(tmp_path / "infra" / "modules" / "old" / "main.tf", 'resource "aws_sqs_queue" "o" {}\n')
+    write(tmp_path / "infra" / "more.tf", '# module "old" {\n#   source = "./modules/old"\n# }\n')
+    write(tmp_path / "svc" / "serverless.yml", "service: s\nprovider:\n  name: aws\n")
+    found = {(f.display, f.kind.value) for f in discover([str(tmp_path)]).files}
+    assert found == {
+        (f"{tmp_path}/infra", "terraform"),
+        (f"{tmp_path}/infra/modules/old", "terraform"),
+        (f"{tmp_path}/svc/serverless.yml", "serverless"),
+    }

@@ -27,7 +27,7 @@ from faasguard.loaders.cloudformation import load_template
 from faasguard.loaders.serverless import load_serverless
 from faasguard.loaders.settings import LoadSettings
 from faasguard.loaders.terraform import load_terraform
-from faasguard.loaders.yamljson import LoadError, loads, read_text
+from faasguard.loaders.yamljson import Document, LoadError, loads, read_text
 from faasguard.model import (
     App,
     AppSummary,
@@ -73,7 +73,8 @@ class _Loaded:
     problems: tuple[Diagnostic, ...] = ()
 
 
-def _load_cloudformation(file: DiscoveredFile, settings: LoadSettings) -> _Loaded:
+def _load_document(file: DiscoveredFile, build: Callable[[Document, str], App]) -> _Loaded:
+    """One YAML/JSON definition (a template, a serverless.yml) read once, then built."""
     try:
         text = read_text(file.path, file.display)
         comments = inline_ignores(text)
@@ -81,30 +82,20 @@ def _load_cloudformation(file: DiscoveredFile, settings: LoadSettings) -> _Loade
     except LoadError as exc:
         error = Diagnostic(code="FG001", message=exc.message, location=exc.location)
         return _Loaded(app=None, file=file, inline={}, problems=(error,))
-    app = load_template(doc, os.path.dirname(file.path))
     return _Loaded(
-        app=app,
+        app=build(doc, os.path.dirname(file.path)),
         file=file,
         inline={file.display: comments},
         problems=_reasonless(file.display, comments),
     )
+
+
+def _load_cloudformation(file: DiscoveredFile, settings: LoadSettings) -> _Loaded:
+    return _load_document(file, load_template)
 
 
 def _load_serverless(file: DiscoveredFile, settings: LoadSettings) -> _Loaded:
-    try:
-        text = read_text(file.path, file.display)
-        comments = inline_ignores(text)
-        doc = loads(text, file.display)
-    except LoadError as exc:
-        error = Diagnostic(code="FG001", message=exc.message, location=exc.location)
-        return _Loaded(app=None, file=file, inline={}, problems=(error,))
-    app = load_serverless(doc, os.path.dirname(file.path), settings)
-    return _Loaded(
-        app=app,
-        file=file,
-        inline={file.display: comments},
-        problems=_reasonless(file.display, comments),
-    )
+    return _load_document(file, lambda doc, base: load_serverless(doc, base, settings))
 
 
 def _load_terraform(file: DiscoveredFile, settings: LoadSettings) -> _Loaded:

@@ -143,9 +143,12 @@ def _local_module_dirs(directory: str) -> set[str]:
                 text = handle.read(SNIFF_BYTES * 16)
         except OSError:
             continue
-        for match in _LOCAL_MODULE_SOURCE.finditer(text):
-            source = match.group(1).decode("utf-8", "replace")
-            called.add(os.path.normpath(os.path.join(directory, source)))
+        for line in text.splitlines():
+            if line.lstrip().startswith((b"#", b"//")):
+                continue  # a commented-out module call calls nothing
+            for match in _LOCAL_MODULE_SOURCE.finditer(line):
+                source = match.group(1).decode("utf-8", "replace")
+                called.add(os.path.normpath(os.path.join(directory, source)))
     return called
 
 

@@ -128,6 +128,13 @@ def test_secret_valued_attributes_in_the_environment_are_sec001(tmp_path: Path) 
       secret_id     = "s"
       secret_string = "x"
     }
+    resource "aws_db_instance" "db" {
+      instance_class = "db.t3.micro"
+      password       = var.db_password
+    }
+    variable "db_password" {
+      sensitive = true
+    }
     resource "aws_lambda_function" "fn" {
       function_name = "fn"
       filename      = "fn.zip"
@@ -140,6 +147,9 @@ def test_secret_valued_attributes_in_the_environment_are_sec001(tmp_path: Path) 
           KEY_ID  = aws_api_gateway_api_key.k.id
           STRING  = aws_secretsmanager_secret_version.v.secret_string
           VERSION = aws_secretsmanager_secret_version.v.version_id
+          DB_PASS = aws_db_instance.db.password
+          DB_HOST = aws_db_instance.db.address
+          SECRET  = var.db_password
         }
       }
     }
@@ -147,7 +157,9 @@ def test_secret_valued_attributes_in_the_environment_are_sec001(tmp_path: Path) 
     )
     write(tmp_path, {"main.tf": main})
     lines = [line for line, _ in _rule_lines(tmp_path, "SEC001")]
+    # a sensitive variable is the NoEcho parameter of Terraform: SEC001's own remediation
     assert lines == [
         line_of(tmp_path, "main.tf", "GATEWAY ="),
         line_of(tmp_path, "main.tf", "STRING  ="),
+        line_of(tmp_path, "main.tf", "DB_PASS ="),
     ]

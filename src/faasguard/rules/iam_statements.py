@@ -29,6 +29,7 @@ from faasguard.rules._references import (
     WA_LEAST_PRIVILEGE,
 )
 from faasguard.rules._registry import rule
+from faasguard.rules.iam_principals import cancelled, holders
 
 _MAX_EXAMPLES = 5
 
@@ -36,6 +37,17 @@ _MAX_EXAMPLES = 5
 def _allow_grants(app: App) -> Iterator[Grant]:
     """Statements that surely allow; a symbolic Effect is no statement rules can judge."""
     return (g for g in identity_grants(app) if policy.is_allow(g.statement) is True)
+
+
+def _uncancelled_allow_grants(app: App) -> Iterator[Grant]:
+    """Allow statements that no unconditional Deny cancels, in the same policy or in another
+    policy of a principal holding them (IAM evaluates all of a principal's policies at once)."""
+    contexts = holders(app)
+    own = {p.id: p.statements for p in app.policies}
+    for grant in _allow_grants(app):
+        mine = own.get(grant.owner, (grant.statement,))
+        if not cancelled(grant.statement, contexts.get(grant.statement, []), mine):
+            yield grant
 
 
 def _resources_text(grant: Grant) -> str:
@@ -74,7 +86,9 @@ IAM001 = RuleInfo(
     example="Policies:\n  - Statement:\n      - Effect: Allow\n        Action: '*'\n"
     "        Resource: '*'",
     fixed_example="Policies:\n  - DynamoDBCrudPolicy:\n      TableName: !Ref OrdersTable",
-    limitations="Deny statements and permissions boundaries are not subtracted. AWS managed "
+    limitations="An Allow is not reported when an unconditional Deny on the same or wider "
+    "resources cancels all of it, in its own policy or in another policy of every principal "
+    "holding it; conditional Denies and permissions boundaries are not subtracted. AWS managed "
     "policies are judged by name (IAM004), not by their documents.",
 )
 
@@ -82,7 +96,7 @@ IAM001 = RuleInfo(
 @rule(IAM001)
 def wildcard_action(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
     parameters = parameter_names(app)
-    for grant in _allow_grants(app):
+    for grant in _uncancelled_allow_grants(app):
         st = grant.statement
         if not any(actions.is_full_wildcard(a) for a in policy.literal(st.actions)):
             if policy.has_unknown(st.actions):
@@ -124,6 +138,8 @@ IAM002 = RuleInfo(
     "  Resource: !GetAtt OrdersTable.Arn",
     limitations="Which actions a wildcard covers comes from a snapshot of AWS's action list "
     "(cfn-lint data); whether an action reads or writes from its verb (Get, List, Describe...). "
+    "A statement whose actions an unconditional Deny of the same principal cancels on all its "
+    "resources is not reported. "
     "A wildcard on a service faasguard does not know is reported unless it starts with a read "
     "verb.",
 )
@@ -141,7 +157,7 @@ def _reach_evidence(pattern: str, found: actions.Reach) -> tuple[str, ...]:
 
 @rule(IAM002)
 def service_wildcard_action(app: App, ctx: RuleContext) -> Iterator[RuleResult]:
-    for grant in _allow_grants(app):
+    for grant in _uncancelled_allow_grants(app):
         for pattern in policy.literal(grant.statement.actions):
             if actions.is_full_wildcard(pattern) or not actions.has_wildcard(pattern):
                 continue

@@ -47,6 +47,9 @@ _ACCESS_KEY_SECRETS = frozenset({"SecretAccessKey", "secret", "ses_smtp_password
 _SECRET_ATTRIBUTES: dict[tuple[str, str], str] = {
     ("AWS::ApiGateway::ApiKey", "value"): "the value of API key",
     ("aws_secretsmanager_secret_version", "secret_string"): "the secret string of",
+    ("AWS::RDS::DBInstance", "password"): "the master password of",
+    ("AWS::RDS::DBCluster", "master_password"): "the master password of",
+    ("aws_iam_user_login_profile", "password"): "the console password of",
     ("random_password", "result"): "the generated password",
     ("tls_private_key", "private_key_pem"): "the private key of",
     ("tls_private_key", "private_key_openssh"): "the private key of",
