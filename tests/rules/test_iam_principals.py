@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from faasguard.iam.holdings import never_true
 from faasguard.model import (
     App,
     FrozenMap,
@@ -22,7 +23,7 @@ from faasguard.model import (
     Violation,
 )
 from faasguard.model.findings import Framework
-from faasguard.rules.iam_principals import never_true, principal_privilege_escalation
+from faasguard.rules.iam_principals import principal_privilege_escalation
 from faasguard.rules.iam_statements import service_wildcard_action, wildcard_action
 
 TODAY = date(2026, 11, 28)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from faasguard.iam import actions, policy
 from faasguard.iam.grants import Grant, identity_grants, parameter_names
+from faasguard.iam.holdings import cancelled, holders
 from faasguard.iam.trust import condition_keys
 from faasguard.model import (
     App,
@@ -29,7 +30,6 @@ from faasguard.rules._references import (
     WA_LEAST_PRIVILEGE,
 )
 from faasguard.rules._registry import rule
-from faasguard.rules.iam_principals import cancelled, holders
 
 _MAX_EXAMPLES = 5
 
