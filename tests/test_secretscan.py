@@ -25,7 +25,7 @@ JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_X
         "DB_PASSWORD", "dbPassword", "db-passwd", "DB_PASS", "DB_PWD", "API_KEY", "ApiKey",
         "APIKEY", "STRIPE_SECRET_KEY", "GITHUB_TOKEN", "authToken", "PRIVATE_KEY",
         "CLIENT_SECRET", "SERVICE_CREDENTIALS", "DBPASSWORD", "AWS_SECRET_ACCESS_KEY",
-        "SigningKey", "DB_CONNECTION_STRING", "Passphrase",
+        "SigningKey", "DB_CONNECTION_STRING", "Passphrase", "SQS_AUTH", "basicAuth",
     ],
 )  # fmt: skip
 def test_secret_names(name: str) -> None:
@@ -39,6 +39,7 @@ def test_secret_names(name: str) -> None:
         "PASSWORD_MIN_LENGTH", "LOG_LEVEL", "TOKEN_URL", "API_KEY_HEADER", "AWS_ACCESS_KEY_ID",
         "PASSWORD_PARAM", "TokenExpirySeconds", "BUCKET", "POWERTOOLS_SERVICE_NAME", "BYPASS",
         "KEY", "PARTITION_KEY", "SECRETS_EXTENSION_HTTP_PORT", "TOKEN_ENDPOINT", "",
+        "AUTH_DOMAIN", "AUTH_URL", "OAUTH_ISSUER",
     ],
 )  # fmt: skip
 def test_names_that_describe_or_are_unrelated(name: str) -> None:

@@ -69,6 +69,7 @@ class SecretNameWords:
     substrings: tuple[str, ...]
     pairs: frozenset[tuple[str, str]]
     descriptors: frozenset[str]
+    last_words: frozenset[str]  # secret only when the name ends with them (SQS_AUTH)
 
 
 def _data(name: str) -> Any:
@@ -84,6 +85,7 @@ def name_words() -> SecretNameWords:
         substrings=tuple(raw["secret_substrings"]),
         pairs=frozenset((a, b) for a, b in raw["secret_pairs"]),
         descriptors=frozenset(raw["descriptor_words"]),
+        last_words=frozenset(raw["secret_last_words"]),
     )
 
 
@@ -106,7 +108,7 @@ def looks_secret_name(name: str) -> bool:
     if not words or words[-1] in name_words().descriptors:
         return False
     known = name_words()
-    if any(w in known.words for w in words):
+    if any(w in known.words for w in words) or words[-1] in known.last_words:
         return True
     if any(pair in known.pairs for pair in itertools.pairwise(words)):
         return True
