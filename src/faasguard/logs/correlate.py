@@ -55,11 +55,20 @@ def _groups(
     detector: Detector, hits: Mapping[str, Sequence[Hit]]
 ) -> dict[tuple[str, ...], list[_Event]]:
     groups: dict[tuple[str, ...], list[_Event]] = {}
+    fields = detector.group_by
+    # CloudTrail times have second resolution, so many events share one: parse each text once
+    moments: dict[object, float | None] = {}
     for stage, name in enumerate(detector.queries):
         for hit in hits.get(name, ()):
-            key = tuple(str(hit.get(f, "")) for f in detector.group_by)
-            moment = _seconds(hit.get("eventTime"))
-            if moment is None or any(not part for part in key):
+            key = tuple([str(hit.get(f, "")) for f in fields])
+            if not all(key):
+                continue
+            text = hit.get("eventTime")
+            if text in moments:
+                moment = moments[text]
+            else:
+                moment = moments[text] = _seconds(text)
+            if moment is None:
                 continue
             groups.setdefault(key, []).append(_Event(moment, stage, hit))
     for events in groups.values():
@@ -75,6 +84,13 @@ def _measure(detector: Detector, window: Sequence[_Event]) -> int:
     return len(window)
 
 
+def _measure_span(detector: Detector, events: Sequence[_Event], start: int, stop: int) -> int:
+    """``_measure`` of ``events[start:stop]``; an event count needs no copy of the window."""
+    if detector.kind is Kind.EVENT_COUNT:
+        return stop - start
+    return _measure(detector, events[start:stop])
+
+
 def _windowed(detector: Detector, events: Sequence[_Event]) -> list[list[_Event]]:
     """Alerts of the counting kinds (event_count, value_count, temporal)."""
     if detector.kind is Kind.VALUE_COUNT:
@@ -86,10 +102,10 @@ def _windowed(detector: Detector, events: Sequence[_Event]) -> list[list[_Event]
         now = events[index].time
         while events[start].time < now - detector.timespan:
             start += 1
-        window = list(events[start : index + 1])
-        if _measure(detector, window) < detector.threshold:
+        if _measure_span(detector, events, start, index + 1) < detector.threshold:
             index += 1
             continue
+        window = list(events[start : index + 1])
         index += 1
         while index < len(events) and events[index].time <= now + detector.timespan:
             window.append(events[index])
